@@ -1,0 +1,38 @@
+# The developer's front door. `make run` and `make test` work on a fresh clone.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEV := DJANGO_DEBUG=True
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint format worker check-deploy clean
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py runserver $(HOST)
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(DEV) $(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

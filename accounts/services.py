@@ -1,0 +1,89 @@
+"""Writes to accounts: sign-up, staff membership and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import HELPDESK_STAFF_GROUP, ApiToken, User, hash_token
+
+TOKEN_PREFIX = "hd_"  # noqa: S105 - a marker, not a secret
+TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
+# last_used_at is for people, not for auditing: refreshing it at most once a
+# minute spares a write on every API request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, password: str | None, is_staff: bool = False) -> User:
+    user = User(username=username, email=email, is_staff=is_staff)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    if is_staff:
+        user.groups.add(_staff_group())
+    return user
+
+
+@transaction.atomic
+def user_set_staff(*, user: User, is_staff: bool) -> User:
+    """Make a user helpdesk staff, or end that; the group follows the flag."""
+    user.is_staff = is_staff
+    user.save(update_fields=["is_staff"])
+    if is_staff:
+        user.groups.add(_staff_group())
+    else:
+        user.groups.remove(_staff_group())
+    return user
+
+
+def _staff_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=HELPDESK_STAFF_GROUP)
+    return group
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a named token; return it with its raw key, which is never stored."""
+    name = (name or "").strip() or f"Token {timezone.now():%Y-%m-%d %H:%M}"
+    if len(name) > TOKEN_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"name": f"Ensure this value has at most {TOKEN_NAME_MAX_LENGTH} characters."}
+        )
+    if "\x00" in name:
+        raise ValidationError({"name": "Null characters are not allowed."})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
+    return token, raw
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's tokens; False when they hold no such token."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The active user's token with this raw key, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

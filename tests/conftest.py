@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import StaffFactory, UserFactory, make_ticket
+
+
+@pytest.fixture
+def reporter(db):
+    """Alice reports issues."""
+    return UserFactory(username="alice", first_name="Alice")
+
+
+@pytest.fixture
+def other_user(db):
+    """Charlie is another end user, who must see nothing of Alice's."""
+    return UserFactory(username="charlie", first_name="Charlie")
+
+
+@pytest.fixture
+def agent(db):
+    """Sam works the helpdesk."""
+    return StaffFactory(username="sam", first_name="Sam")
+
+
+@pytest.fixture
+def other_agent(db):
+    return StaffFactory(username="dana", first_name="Dana")
+
+
+@pytest.fixture
+def ticket(reporter):
+    return make_ticket(reporter)

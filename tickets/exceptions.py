@@ -1,0 +1,76 @@
+"""Domain errors raised by tickets.services and tickets.selectors.
+
+Each interface maps them once: the API to 403/404/409/412, the web pages and
+the admin to a message on the page. Field-level validation errors are Django's
+own ValidationError, with a dict of messages by field name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class TicketError(Exception):
+    """Base of every domain error about tickets."""
+
+    code = "ticket_error"
+    default_message = "The ticket could not be changed."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class TicketNotFound(TicketError):
+    """No such ticket, or one the user may not see (which we do not tell apart)."""
+
+    code = "not_found"
+    default_message = "No such ticket."
+
+
+class NotAllowed(TicketError):
+    """The user may see the ticket but may not do this to it."""
+
+    code = "not_allowed"
+    default_message = "You are not allowed to do that."
+
+
+class InvalidTransition(TicketError):
+    """The workflow does not let this user move the ticket to that status."""
+
+    code = "invalid_transition"
+
+    def __init__(self, *, current: str, requested: str, allowed: Iterable[str]) -> None:
+        self.current = current
+        self.requested = requested
+        self.allowed = tuple(allowed)
+        if self.allowed:
+            choices = ", ".join(self.allowed)
+            message = (
+                f"A ticket that is {current} cannot be moved to {requested}; "
+                f"you may move it to: {choices}."
+            )
+        else:
+            message = f"A ticket that is {current} cannot be moved to {requested}."
+        super().__init__(message)
+
+
+class StaleVersion(TicketError):
+    """The change was based on an older version of the ticket than the current one."""
+
+    code = "stale_version"
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"The ticket has changed since you loaded it (you had version {expected}, "
+            f"it is now version {current}). Reload it and try again."
+        )
+
+
+class TicketClosed(TicketError):
+    """A closed ticket takes no edits and no messages."""
+
+    code = "ticket_closed"
+    default_message = "This ticket is closed: it takes no more changes or messages."

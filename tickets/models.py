@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+SUBJECT_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 20_000
+
+
+# The choices live at module level so that Meta's constraints can name them;
+# the models expose them as Ticket.Status, Ticket.Priority and TicketEvent.Kind.
+class TicketStatus(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class TicketPriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    PRIORITY_CHANGED = "priority_changed", "Priority changed"
+    ASSIGNED = "assigned", "Assigned"
+    EDITED = "edited", "Edited"
+    MESSAGE_POSTED = "message_posted", "Message posted"
+
+
+class Ticket(models.Model):
+    """An issue reported by a user. Written only by tickets.services."""
+
+    Status = TicketStatus
+    Priority = TicketPriority
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_tickets"
+    )
+    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
+    description = models.TextField(max_length=TEXT_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # Priority as a number, so that lists order low < normal < high < urgent
+    # from an index rather than alphabetically.
+    priority_rank = models.GeneratedField(
+        expression=Case(
+            When(priority="low", then=Value(0)),
+            When(priority="normal", then=Value(1)),
+            When(priority="high", then=Value(2)),
+            When(priority="urgent", then=Value(3)),
+            default=Value(1),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every change; clients send it back (If-Match, hidden form field)
+    # so that a write based on a stale copy is refused instead of applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TicketStatus.values), name="tickets_ticket_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=TicketPriority.values),
+                name="tickets_ticket_priority_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="tickets_ticket_version_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(status=TicketStatus.CLOSED),
+                name="tickets_ticket_closed_at_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True)
+                | Q(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED]),
+                name="tickets_ticket_resolved_at_only_when_done",
+            ),
+        ]
+        indexes = [
+            # A reporter's tickets, newest activity first: the "my tickets" page
+            # and the API list for end users.
+            models.Index(
+                fields=["reporter", "-updated_at", "-id"], name="tickets_reporter_updated"
+            ),
+            # A reporter's tickets in one status: the tabs of "my tickets".
+            models.Index(
+                fields=["reporter", "status", "-updated_at", "-id"],
+                name="tickets_reporter_status_upd",
+            ),
+            # All tickets by last update: the staff queue and the API list for staff.
+            models.Index(fields=["-updated_at", "-id"], name="tickets_updated"),
+            # All tickets in one status by last update: the queue filtered by status.
+            models.Index(fields=["status", "-updated_at", "-id"], name="tickets_status_updated"),
+            # An assignee's tickets by status: "assigned to me" in the console.
+            models.Index(
+                fields=["assignee", "status", "-updated_at"], name="tickets_assignee_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Message(models.Model):
+    """One entry of a ticket's conversation; internal notes are for staff only."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
+    )
+    body = models.TextField(max_length=TEXT_MAX_LENGTH)
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A ticket's conversation in order: the ticket page and the messages endpoint.
+            models.Index(fields=["ticket", "created_at", "id"], name="tickets_message_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on ticket #{self.ticket_id}"
+
+
+class TicketEvent(models.Model):
+    """The append-only audit trail of a ticket."""
+
+    Kind = EventKind
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket_events",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # For "edited": which field changed.
+    field = models.CharField(max_length=20, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    # True for events about internal notes, which end users never see.
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="tickets_event_kind_valid"
+            ),
+        ]
+        indexes = [
+            # A ticket's audit trail in order: the ticket page, admin and the events endpoint.
+            models.Index(fields=["ticket", "created_at", "id"], name="tickets_event_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on ticket #{self.ticket_id}"

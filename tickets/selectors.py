@@ -1,0 +1,63 @@
+"""Reads that encode who may see what. Every interface starts from these."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from tickets import workflow
+from tickets.exceptions import TicketNotFound
+from tickets.models import Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+def visible_tickets(user: User | AnonymousUser) -> QuerySet[Ticket]:
+    """The tickets `user` may see: their own, or every ticket for staff."""
+    tickets = Ticket.objects.select_related("reporter", "assignee")
+    if not user.is_authenticated or not user.is_active:
+        return tickets.none()
+    if workflow.is_helpdesk_staff(user):
+        return tickets
+    return tickets.filter(reporter=user)
+
+
+def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
+    """The ticket with this id if `user` may see it; TicketNotFound otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise TicketNotFound() from None
+    if not 0 < pk < 2**63:
+        raise TicketNotFound()
+    try:
+        return visible_tickets(user).get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise TicketNotFound() from None
+
+
+def visible_messages(user: User | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
+    """The ticket's conversation, oldest first; internal notes only for staff."""
+    messages = Message.objects.filter(ticket=ticket).select_related("author")
+    if not workflow.is_helpdesk_staff(user):
+        messages = messages.filter(is_internal=False)
+    return messages.order_by("created_at", "id")
+
+
+def visible_events(user: User | AnonymousUser, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The ticket's audit trail, oldest first; events about internal notes only for staff."""
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    if not workflow.is_helpdesk_staff(user):
+        events = events.filter(is_internal=False)
+    return events.order_by("created_at", "id")
+
+
+def staff_users() -> QuerySet[User]:
+    """Everyone a ticket may be assigned to."""
+    from accounts.models import User
+
+    return User.objects.filter(is_staff=True, is_active=True).order_by("username")

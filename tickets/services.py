@@ -1,0 +1,387 @@
+"""The only code that writes tickets, messages and ticket events.
+
+Every service is one transaction: it locks the ticket row, checks who may act
+and what the workflow allows, writes, records TicketEvents and bumps the
+ticket's version. Errors are the domain exceptions of tickets.exceptions and
+Django's ValidationError for bad field values; on any error nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import workflow
+from tickets.exceptions import (
+    InvalidTransition,
+    NotAllowed,
+    StaleVersion,
+    TicketClosed,
+    TicketNotFound,
+)
+from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from accounts.models import User
+
+Status = Ticket.Status
+Kind = TicketEvent.Kind
+
+# What each role may change through modify_ticket. Status goes through the
+# workflow on top of this.
+REPORTER_FIELDS = frozenset({"subject", "description", "status"})
+STAFF_FIELDS = REPORTER_FIELDS | {"priority", "assignee"}
+MODIFIABLE_FIELDS = STAFF_FIELDS
+
+# Hooks run for every recorded event, inside the service's transaction (the
+# notifications app registers one that schedules emails after commit).
+_event_hooks: list[Callable[[TicketEvent], None]] = []
+
+
+def register_event_hook(hook: Callable[[TicketEvent], None]) -> None:
+    if hook not in _event_hooks:
+        _event_hooks.append(hook)
+
+
+# --- validation -------------------------------------------------------------
+
+
+def _clean_text(
+    value: Any, *, field: str, max_length: int, required: bool = True, label: str | None = None
+) -> str:
+    label = label or field.capitalize()
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError({field: f"{label} must be text."})
+    if "\x00" in value:
+        raise ValidationError({field: f"{label} must not contain null characters."})
+    # Windows line endings from browsers become plain newlines.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if required and not value.strip():
+        raise ValidationError({field: f"{label} is required."})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: f"{label} must be at most {max_length:,} characters (it has {len(value):,})."}
+        )
+    return value
+
+
+def _clean_subject(subject: Any, *, description: str) -> str:
+    subject = _clean_text(
+        subject, field="subject", max_length=SUBJECT_MAX_LENGTH, required=False
+    ).strip()
+    if subject:
+        if "\n" in subject:
+            raise ValidationError({"subject": "Subject must be a single line."})
+        return subject
+    return subject_from_description(description)
+
+
+def subject_from_description(description: str) -> str:
+    """The first non-blank line of the description, cut to the subject's length."""
+    for line in description.splitlines():
+        if line.strip():
+            return line.strip()[:SUBJECT_MAX_LENGTH]
+    return ""
+
+
+def _clean_choice(value: Any, *, field: str, choices: type[Ticket.Status | Ticket.Priority]) -> str:
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise ValidationError({field: f"'{value}' is not a valid {field}; use one of: {allowed}."})
+    return value
+
+
+def _clean_assignee(value: Any) -> User | None:
+    if value is None:
+        return None
+    if not workflow.is_helpdesk_staff(value):
+        raise ValidationError({"assignee": "Tickets can only be assigned to active staff."})
+    return value
+
+
+# --- locking and checks ------------------------------------------------------
+
+
+def _lock(ticket: Ticket | int, actor: User) -> Ticket:
+    """Re-read the ticket with its row locked, as the actor may see it."""
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    try:
+        locked = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("reporter", "assignee")
+            .get(pk=pk)
+        )
+    except Ticket.DoesNotExist:
+        raise TicketNotFound() from None
+    if workflow.role_of(actor, locked) is None:
+        # A ticket you may not see does not exist for you.
+        raise TicketNotFound()
+    return locked
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != ticket.version:
+        raise StaleVersion(expected=int(expected_version), current=ticket.version)
+
+
+def _check_open(ticket: Ticket) -> None:
+    if ticket.status == Status.CLOSED:
+        raise TicketClosed()
+
+
+def _record(
+    ticket: Ticket,
+    actor: User | None,
+    kind: str,
+    *,
+    old: str = "",
+    new: str = "",
+    field: str = "",
+    message: Message | None = None,
+    is_internal: bool = False,
+    at: datetime,
+) -> TicketEvent:
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        field=field,
+        old_value=old,
+        new_value=new,
+        message=message,
+        is_internal=is_internal,
+        created_at=at,
+    )
+    for hook in _event_hooks:
+        hook(event)
+    return event
+
+
+def _apply_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
+    """Move a locked ticket to `status` per the workflow; the caller saves it."""
+    status = _clean_choice(status, field="status", choices=Ticket.Status)
+    allowed = workflow.allowed_transitions(actor, ticket)
+    if status not in allowed:
+        raise InvalidTransition(current=ticket.status, requested=status, allowed=allowed)
+    return _set_status(ticket, actor, status, at=at)
+
+
+def _set_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
+    old = ticket.status
+    ticket.status = status
+    if status == Status.RESOLVED:
+        ticket.resolved_at = at
+    elif status == Status.CLOSED:
+        ticket.closed_at = at
+    else:
+        # Reopened (or sent back to pending): it is no longer resolved.
+        ticket.resolved_at = None
+    return _record(ticket, actor, Kind.STATUS_CHANGED, old=old, new=status, at=at)
+
+
+def _save(ticket: Ticket, fields: set[str], *, at: datetime) -> None:
+    ticket.updated_at = at
+    ticket.version += 1
+    ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
+
+
+# --- services ----------------------------------------------------------------
+
+
+@transaction.atomic
+def report_issue(
+    *,
+    reporter: User,
+    description: str,
+    subject: str | None = None,
+    priority: str | None = None,
+) -> Ticket:
+    """Open a new ticket for `reporter`."""
+    if not reporter.is_active:
+        raise NotAllowed("Inactive users cannot report issues.")
+    description = _clean_text(description, field="description", max_length=TEXT_MAX_LENGTH)
+    subject = _clean_subject(subject, description=description)
+    priority = _clean_choice(
+        priority or Ticket.Priority.NORMAL, field="priority", choices=Ticket.Priority
+    )
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        reporter=reporter,
+        subject=subject,
+        description=description,
+        priority=priority,
+        status=Status.NEW,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(ticket, reporter, Kind.CREATED, new=Status.NEW, at=now)
+    return ticket
+
+
+@transaction.atomic
+def modify_ticket(
+    *,
+    actor: User,
+    ticket: Ticket | int,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Ticket:
+    """Change some of a ticket's subject, description, status, priority and assignee.
+
+    Values equal to the current ones are not changes: a request that changes
+    nothing writes nothing and keeps the version.
+    """
+    unknown = set(changes) - MODIFIABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: f"'{name}' cannot be changed." for name in sorted(unknown)})
+    locked = _lock(ticket, actor)
+    _check_version(locked, expected_version)
+    _check_open(locked)
+
+    role = workflow.role_of(actor, locked)
+    forbidden = set(changes) - (STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS)
+    if forbidden:
+        names = " and ".join(sorted(forbidden))
+        raise NotAllowed(f"Only helpdesk staff may change the {names} of a ticket.")
+
+    now = timezone.now()
+    changed: set[str] = set()
+    errors: dict[str, list[str]] = {}
+
+    def collect(clean: Callable[[], Any]) -> Any:
+        # Gather every field error before refusing, so a form can show them all.
+        try:
+            return clean()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+            return None
+
+    new_description = locked.description
+    if "description" in changes:
+        new_description = collect(
+            lambda: _clean_text(
+                changes["description"], field="description", max_length=TEXT_MAX_LENGTH
+            )
+        )
+    new_subject = locked.subject
+    if "subject" in changes:
+        new_subject = collect(
+            lambda: _clean_subject(changes["subject"], description=new_description or "")
+        )
+    new_priority = locked.priority
+    if "priority" in changes:
+        new_priority = collect(
+            lambda: _clean_choice(changes["priority"], field="priority", choices=Ticket.Priority)
+        )
+    new_assignee = locked.assignee
+    if "assignee" in changes:
+        new_assignee = collect(lambda: _clean_assignee(changes["assignee"]))
+    if "status" in changes:
+        collect(lambda: _clean_choice(changes["status"], field="status", choices=Ticket.Status))
+    if errors:
+        raise ValidationError(errors)
+
+    for name, new in (("subject", new_subject), ("description", new_description)):
+        old = getattr(locked, name)
+        if new != old:
+            setattr(locked, name, new)
+            changed.add(name)
+            _record(locked, actor, Kind.EDITED, field=name, old=old, new=new, at=now)
+    if new_priority != locked.priority:
+        old_priority = locked.priority
+        locked.priority = new_priority
+        changed.add("priority")
+        _record(locked, actor, Kind.PRIORITY_CHANGED, old=old_priority, new=new_priority, at=now)
+    if new_assignee != locked.assignee:
+        old_assignee = locked.assignee
+        locked.assignee = new_assignee
+        changed.add("assignee")
+        _record(
+            locked,
+            actor,
+            Kind.ASSIGNED,
+            old=old_assignee.username if old_assignee else "",
+            new=new_assignee.username if new_assignee else "",
+            at=now,
+        )
+    if "status" in changes and changes["status"] != locked.status:
+        _apply_status(locked, actor, changes["status"], at=now)
+        changed |= {"status", "resolved_at", "closed_at"}
+
+    if changed:
+        _save(locked, changed, at=now)
+    return locked
+
+
+@transaction.atomic
+def change_status(
+    *,
+    actor: User,
+    ticket: Ticket | int,
+    status: str,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Move a ticket to `status`, as the workflow allows `actor`."""
+    locked = _lock(ticket, actor)
+    _check_version(locked, expected_version)
+    _check_open(locked)
+    now = timezone.now()
+    _apply_status(locked, actor, status, at=now)
+    _save(locked, {"status", "resolved_at", "closed_at"}, at=now)
+    return locked
+
+
+@transaction.atomic
+def post_message(
+    *,
+    actor: User,
+    ticket: Ticket | int,
+    body: str,
+    is_internal: bool = False,
+    expected_version: int | None = None,
+) -> Message:
+    """Add a message to a ticket's conversation.
+
+    Only staff may post internal notes. A public message from the reporter on a
+    pending or resolved ticket reopens it.
+    """
+    locked = _lock(ticket, actor)
+    _check_version(locked, expected_version)
+    _check_open(locked)
+    role = workflow.role_of(actor, locked)
+    if is_internal and role != workflow.Role.STAFF:
+        raise NotAllowed("Only helpdesk staff may post internal notes.")
+    body = _clean_text(body, field="body", max_length=TEXT_MAX_LENGTH, label="Message")
+
+    now = timezone.now()
+    message = Message.objects.create(
+        ticket=locked, author=actor, body=body, is_internal=bool(is_internal), created_at=now
+    )
+    _record(
+        locked,
+        actor,
+        Kind.MESSAGE_POSTED,
+        message=message,
+        is_internal=message.is_internal,
+        at=now,
+    )
+    changed: set[str] = set()
+    if (
+        not message.is_internal
+        and actor.pk == locked.reporter_id
+        and locked.status in workflow.REOPEN_ON_REPORTER_REPLY
+    ):
+        _set_status(locked, actor, Status.OPEN, at=now)
+        changed |= {"status", "resolved_at"}
+    _save(locked, changed, at=now)
+    message.ticket = locked
+    return message
