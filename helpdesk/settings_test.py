@@ -28,3 +28,7 @@ REST_FRAMEWORK = {
         "token": "10/minute",
     },
 }
+# Serve static files straight from the source folders, as in development.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,6 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tickets.api.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("tickets.urls")),
 ]
+
+handler400 = "helpdesk.errors.bad_request"
+handler403 = "helpdesk.errors.permission_denied"
+handler404 = "helpdesk.errors.page_not_found"
+handler500 = "helpdesk.errors.server_error"

@@ -1,0 +1,3 @@
+"""Account pages (filled in by the web pages issue)."""
+
+urlpatterns: list = []
