@@ -61,3 +61,16 @@ def staff_users() -> QuerySet[User]:
     from accounts.models import User
 
     return User.objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def search(tickets: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+    """Tickets whose subject or description hold every word of `q`, in any order.
+
+    Every interface's search box goes through here, so a better engine (full-text
+    search on PostgreSQL) can replace this in one place.
+    """
+    from django.db.models import Q
+
+    for word in q.split()[:10]:
+        tickets = tickets.filter(Q(subject__icontains=word) | Q(description__icontains=word))
+    return tickets
