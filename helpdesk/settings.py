@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accounts",
     "tickets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Notification emails: tries per email, and the first retry's delay (each next one is 4x).
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", "5")
+NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")
 
 # Limits on what a request may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

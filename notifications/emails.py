@@ -1,0 +1,84 @@
+"""Build notification emails: text and HTML parts, threading headers, unsubscribe link."""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from notifications.models import EmailDelivery, Kind
+from tickets import workflow
+
+SUBJECT_MAX = 150
+
+
+def mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def thread_root_id(ticket_id: int) -> str:
+    """The Message-ID every email about one ticket refers to, so they thread together."""
+    return f"<ticket-{ticket_id}@{mail_domain()}>"
+
+
+def message_id(delivery: EmailDelivery) -> str:
+    event = delivery.event
+    return f"<ticket-{event.ticket_id}-event-{event.pk}-{delivery.recipient_id}@{mail_domain()}>"
+
+
+def ticket_link(delivery: EmailDelivery) -> str:
+    ticket = delivery.event.ticket
+    path = ticket.get_absolute_url()
+    if workflow.is_helpdesk_staff(delivery.recipient):
+        # Staff work in the console.
+        with contextlib.suppress(NoReverseMatch):
+            path = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    return settings.SITE_URL + path
+
+
+def preferences_link() -> str:
+    return settings.SITE_URL + reverse("notification_preferences")
+
+
+def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    event = delivery.event
+    ticket = event.ticket
+    context = {
+        "delivery": delivery,
+        "kind": delivery.kind,
+        "kinds": Kind,
+        "ticket": ticket,
+        "event": event,
+        "message": event.message,
+        "actor": event.actor,
+        "recipient": delivery.recipient,
+        "new_status": ticket.Status(event.new_value).label
+        if event.kind == event.Kind.STATUS_CHANGED
+        else "",
+        "ticket_url": ticket_link(delivery),
+        "preferences_url": preferences_link(),
+        "site_name": settings.SITE_NAME,
+    }
+    subject = f"[#{ticket.pk}] {ticket.subject}"
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1] + "…"
+    root = thread_root_id(ticket.pk)
+    headers = {
+        "Message-ID": message_id(delivery),
+        "In-Reply-To": root,
+        "References": root,
+        "List-Unsubscribe": f"<{context['preferences_url']}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("notifications/email.txt", context),
+        to=[delivery.recipient.email],
+        headers=headers,
+    )
+    email.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    return email

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    NEW_TICKET = "new_ticket", "A ticket is reported, or its reporter replies while unassigned"
+    STAFF_REPLY = "staff_reply", "Staff reply to my ticket"
+    STATUS_CHANGED = "status_changed", "My ticket is waiting on me, solved or closed"
+    REPORTER_REPLY = "reporter_reply", "The reporter replies on a ticket assigned to me"
+    INTERNAL_NOTE = "internal_note", "An internal note on a ticket assigned to me"
+    ASSIGNED = "assigned", "A ticket is assigned to me"
+
+
+# The kinds that only make sense for helpdesk staff.
+STAFF_KINDS = frozenset({Kind.NEW_TICKET, Kind.REPORTER_REPLY, Kind.INTERNAL_NOTE, Kind.ASSIGNED})
+
+
+class NotificationPreferences(models.Model):
+    """Which emails a user wants. No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    # Opt-in: a busy helpdesk would otherwise mail every agent about every ticket.
+    new_ticket = models.BooleanField(Kind.NEW_TICKET.label, default=False)
+    staff_reply = models.BooleanField(Kind.STAFF_REPLY.label, default=True)
+    status_changed = models.BooleanField(Kind.STATUS_CHANGED.label, default=True)
+    reporter_reply = models.BooleanField(Kind.REPORTER_REPLY.label, default=True)
+    internal_note = models.BooleanField(Kind.INTERNAL_NOTE.label, default=True)
+    assigned = models.BooleanField(Kind.ASSIGNED.label, default=True)
+
+    class Meta:
+        verbose_name = "notification preferences"
+        verbose_name_plural = "notification preferences"
+        indexes = [
+            # Staff who opted in to new tickets: the recipients of every new ticket.
+            models.Index(
+                fields=["user"], name="notif_prefs_new_ticket", condition=Q(new_ticket=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, kind))
+
+    @classmethod
+    def defaults(cls) -> dict[str, bool]:
+        return {kind: cls._meta.get_field(kind).default for kind in Kind.values}
+
+
+class EmailDelivery(models.Model):
+    """One email to one person about one ticket event: the outbox and its record."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    event = models.ForeignKey(
+        "tickets.TicketEvent", on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the next try is due; the sweep command re-queues deliveries long overdue.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "email delivery"
+        verbose_name_plural = "email deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One email per person per event, however often the event is planned.
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="notif_delivery_one_per_person_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]),
+                name="notif_delivery_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "new_ticket",
+                        "staff_reply",
+                        "status_changed",
+                        "reporter_reply",
+                        "internal_note",
+                        "assigned",
+                    ]
+                ),
+                name="notif_delivery_kind_valid",
+            ),
+        ]
+        indexes = [
+            # Failed and stuck deliveries, for the admin and the sweep command.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="notif_delivery_unsent",
+                condition=~Q(status="sent"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} ({self.status})"
