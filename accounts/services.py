@@ -50,6 +50,38 @@ def _staff_group() -> Group:
     return group
 
 
+# What helpdesk staff may do in the admin console, as (app, model, actions).
+# Deleting tickets is for superusers only.
+STAFF_PERMISSIONS = [
+    ("tickets", "ticket", ["view", "add", "change"]),
+    ("tickets", "message", ["view", "add"]),
+    ("tickets", "ticketevent", ["view"]),
+    ("accounts", "user", ["view"]),
+    ("notifications", "emaildelivery", ["view"]),
+    ("notifications", "notificationpreferences", ["view", "change"]),
+]
+
+
+def ensure_staff_group() -> Group:
+    """Create the "Helpdesk staff" group with its permissions, if anything is missing.
+
+    The data migrations create it on a new database; this runs after every
+    migrate and flush (post_migrate), so a flushed test database has it too.
+    """
+    from django.contrib.auth.models import Permission
+
+    group = _staff_group()
+    wanted = Permission.objects.none()
+    for app_label, model, actions in STAFF_PERMISSIONS:
+        wanted |= Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group.permissions.add(*wanted)
+    return group
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a named token; return it with its raw key, which is never stored."""

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+
+from tickets.search import TicketSearchDocument
 
 SUBJECT_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
@@ -73,6 +76,13 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Full-text search document, kept by PostgreSQL (NULL on SQLite); GIN-indexed
+    # by migration 0003 because SQLite cannot create that index.
+    search_vector = models.GeneratedField(
+        expression=TicketSearchDocument(),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
     # Bumped by every change; clients send it back (If-Match, hidden form field)
     # so that a write based on a stale copy is refused instead of applied.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -71,3 +71,13 @@ def test_making_a_user_staff_adds_them_to_the_group_and_back():
     assert not user.is_staff
     assert not user.groups.filter(name=HELPDESK_STAFF_GROUP).exists()
     assert not user.has_perm("tickets.change_ticket")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_group_survives_a_flush_of_the_database():
+    from django.core.management import call_command
+
+    call_command("flush", "--no-input", verbosity=0)
+    group = Group.objects.get(name=HELPDESK_STAFF_GROUP)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"change_ticket", "view_emaildelivery", "change_notificationpreferences"} <= codenames

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from tests.factories import make_ticket
 from tickets import selectors
@@ -20,3 +21,47 @@ def test_search_ignores_case_and_blank_queries(reporter):
     ticket = make_ticket(reporter, subject="Outlook password prompt")
     assert list(selectors.search(Ticket.objects.all(), "OUTLOOK")) == [ticket]
     assert selectors.search(Ticket.objects.all(), "   ").count() == 1
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+@postgres_only
+def test_full_text_search_stems_english_words(reporter):
+    ticket = make_ticket(reporter, subject="Printers keep jamming", description="Floor 3")
+    assert list(selectors.search(Ticket.objects.all(), "printer jam")) == [ticket]
+
+
+@postgres_only
+def test_full_text_search_ranks_subject_matches_first(reporter):
+    in_description = make_ticket(reporter, subject="Hardware", description="the monitor flickers")
+    in_subject = make_ticket(reporter, subject="Monitor flickers", description="since Monday")
+    found = selectors.search(Ticket.objects.all(), "monitor", by_relevance=True)
+    assert list(found) == [in_subject, in_description]
+
+
+@postgres_only
+def test_full_text_search_follows_edits(reporter, agent):
+    from tickets import services
+
+    ticket = make_ticket(reporter, subject="Keyboard", description="keys stick")
+    services.modify_ticket(actor=agent, ticket=ticket, subject="Trackpad")
+    assert list(selectors.search(Ticket.objects.all(), "trackpad")) == [ticket]
+    assert list(selectors.search(Ticket.objects.all(), "keyboard")) == []
+
+
+@postgres_only
+def test_full_text_search_accepts_any_punctuation(reporter):
+    make_ticket(reporter)
+    for q in ['"unterminated', "a & b | !c", "(((", "':*", "-", "\\"]:
+        list(selectors.search(Ticket.objects.all(), q))
+
+
+@postgres_only
+def test_the_search_index_exists_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'tickets_ticket_search'")
+        (definition,) = cursor.fetchone()
+    assert "gin (search_vector)" in definition
