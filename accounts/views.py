@@ -16,7 +16,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.forms import ApiTokenForm, LoginForm, SignupForm
@@ -40,14 +40,14 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("tickets:list")
     return render(request, "home.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("tickets:list")
@@ -122,13 +122,13 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
         return response
 
 
-@require_GET
+@require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
@@ -144,8 +144,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Token “{token.name}” created.")
             return redirect("api_tokens")
 
-    # Shown once: taken out of the session by the page that displays it.
-    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    # Shown once: taken out of the session by the page that displays it (not
+    # by a HEAD request, which would display nothing).
+    new_token = None
+    if request.method == "GET":
+        new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     tokens = list(request.user.api_tokens.order_by("-created_at", "-id"))
     if new_token:
         new_token["token"] = next((t for t in tokens if t.pk == new_token["id"]), None)

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tickets import selectors, services, workflow
 from tickets.exceptions import (
@@ -292,7 +292,7 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
 # --- pages -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
@@ -324,7 +324,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
     form = ReportIssueForm(request.POST if request.method == "POST" else None)
@@ -345,7 +345,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/new.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _get_ticket(request, pk))
@@ -426,14 +426,14 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ticket)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(request, pk)
     if ticket.is_closed:
         messages.error(request, _explain(TicketClosed()))
         return redirect(ticket)
-    if request.method == "GET":
+    if request.method != "POST":
         form = EditTicketForm(
             initial={
                 "subject": ticket.subject,

@@ -94,3 +94,9 @@ def test_anonymous_callers_are_sent_to_sign_in(client, reporter):
     assert client.post(f"/accounts/api-tokens/{token.pk}/revoke/").status_code == 302
     assert client.post("/accounts/api-tokens/", {"name": "x"}).status_code == 302
     assert ApiToken.objects.count() == 1
+
+
+def test_a_head_request_does_not_use_up_the_one_showing(alice):
+    alice.post("/accounts/api-tokens/", {"name": "Laptop"})
+    assert alice.head("/accounts/api-tokens/").status_code == 200
+    assertContains(alice.get("/accounts/api-tokens/"), "new-token-value")

@@ -48,7 +48,7 @@ def test_tabs_count_my_tickets_by_status(alice, one_of_each, other_user):
     make_ticket(other_user, status="pending")
     response = alice.get("/tickets/")
     assert counts(response) == {"open": 2, "waiting": 1, "solved": 1, "closed": 1, "all": 5}
-    assertContains(response, 'Waiting on you <span class="count">1')
+    assertContains(response, 'Waiting on you <span class="count count-attention">1')
 
 
 @pytest.mark.parametrize(

@@ -158,3 +158,14 @@ def test_the_query_count_does_not_grow_with_the_conversation(
 
 def test_it_rejects_post(alice, ticket):
     assert alice.post(f"/tickets/{ticket.pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("since", ["abc", "-1", "99999999999999999999999999", ""])
+def test_a_junk_since_marks_nothing_new(alice, ticket, since):
+    response = alice.get(f"/tickets/{ticket.pk}/", {"since": since})
+    assert response.status_code == 200
+    assert response.context["new_count"] == 0
+
+
+def test_head_requests_are_answered(alice, ticket):
+    assert alice.head(f"/tickets/{ticket.pk}/").status_code == 200
