@@ -58,6 +58,8 @@ STATUS_LABELS = {
     Status.RESOLVED: "Solved",
     Status.CLOSED: "Closed",
 }
+# ...and to anyone else who opens it (staff).
+OTHERS_STATUS_LABELS = {**STATUS_LABELS, Status.PENDING: "Waiting on the reporter"}
 PRIORITY_LABELS = dict(Ticket.Priority.choices)
 
 # The events shown in the timeline beside the messages (whose own
@@ -162,11 +164,15 @@ def person(user: User | None, viewer: User | None = None) -> str:
     return user.get_full_name() or user.username
 
 
-def describe(event: TicketEvent) -> str:
+def status_labels(viewer: User, ticket: Ticket) -> dict[str, str]:
+    return STATUS_LABELS if ticket.reporter_id == viewer.pk else OTHERS_STATUS_LABELS
+
+
+def describe(event: TicketEvent, labels: dict[str, str] = STATUS_LABELS) -> str:
     """An event as the end of a sentence whose subject is its actor."""
     if event.kind == Kind.STATUS_CHANGED:
-        old = STATUS_LABELS.get(event.old_value, event.old_value)
-        new = STATUS_LABELS.get(event.new_value, event.new_value)
+        old = labels.get(event.old_value, event.old_value)
+        new = labels.get(event.new_value, event.new_value)
         return f"changed the status from {old} to {new}"
     if event.kind == Kind.PRIORITY_CHANGED:
         old = PRIORITY_LABELS.get(event.old_value, event.old_value)
@@ -205,6 +211,7 @@ def _timeline(
     events: Iterable[TicketEvent],
     *,
     since: datetime | None,
+    labels: dict[str, str],
 ) -> list[Entry]:
     """Messages and events in one list, oldest first.
 
@@ -231,7 +238,7 @@ def _timeline(
             author=person(event.actor, viewer),
             is_staff=event.actor is not None and workflow.is_helpdesk_staff(event.actor),
             is_new=since is not None and event.created_at > since and event.actor_id != viewer.pk,
-            text=describe(event),
+            text=describe(event, labels),
         )
         entries.append(((event.created_at, 1, event.pk), entry))
     return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
@@ -251,14 +258,15 @@ def _render_detail(
         kind__in=TIMELINE_KINDS, is_internal=False
     )
     since = _from_micros(request.GET.get("since"))
-    timeline = _timeline(user, public_messages, events, since=since)
+    labels = status_labels(user, ticket)
+    timeline = _timeline(user, public_messages, events, since=since, labels=labels)
     edited = any(entry.event is not None and entry.event.kind == Kind.EDITED for entry in timeline)
 
     allowed = workflow.allowed_transitions(user, ticket)
     state = {"version": ticket.version, "seen": _micros(ticket.updated_at)}
     context = {
         "ticket": ticket,
-        "status_label": STATUS_LABELS[ticket.status],
+        "status_label": labels[ticket.status],
         "timeline": timeline,
         "edited": edited,
         "new_count": sum(entry.is_new for entry in timeline),
@@ -281,9 +289,10 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
         .filter(created_at__gt=seen, created_at__lt=until, is_internal=False)
         .exclude(kind=Kind.CREATED)
     )
+    labels = status_labels(user, ticket)
     sentences: list[str] = []
     for event in events:
-        sentence = f"{person(event.actor, user)} {describe(event)}"
+        sentence = f"{person(event.actor, user)} {describe(event, labels)}"
         if sentence not in sentences:
             sentences.append(sentence)
     return sentences

@@ -169,3 +169,13 @@ def test_a_junk_since_marks_nothing_new(alice, ticket, since):
 
 def test_head_requests_are_answered(alice, ticket):
     assert alice.head(f"/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_staff_read_pending_as_waiting_on_the_reporter(sam, reporter, agent):
+    ticket = make_ticket(reporter)
+    services.change_status(actor=agent, ticket=ticket, status="pending")
+    response = sam.get(f"/tickets/{ticket.pk}/")
+    assert timeline(response) == [
+        ("event", "changed the status from New to Waiting on the reporter")
+    ]
+    assertContains(response, "<dt>Status</dt><dd>Waiting on the reporter</dd>")
