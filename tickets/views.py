@@ -260,7 +260,13 @@ def _render_detail(
     since = _from_micros(request.GET.get("since"))
     labels = status_labels(user, ticket)
     timeline = _timeline(user, public_messages, events, since=since, labels=labels)
-    edited = any(entry.event is not None and entry.event.kind == Kind.EDITED for entry in timeline)
+    # Marks the description, so only its own edits count.
+    edited = any(
+        entry.event is not None
+        and entry.event.kind == Kind.EDITED
+        and entry.event.field == "description"
+        for entry in timeline
+    )
 
     allowed = workflow.allowed_transitions(user, ticket)
     state = {"version": ticket.version, "seen": _micros(ticket.updated_at)}
@@ -283,7 +289,7 @@ def _render_detail(
 
 
 def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) -> list[str]:
-    """What others did to the ticket between `seen` and `until`, as sentences."""
+    """What happened to the ticket between `seen` and `until`, as sentences."""
     events = (
         selectors.visible_events(user, ticket)
         .filter(created_at__gt=seen, created_at__lt=until, is_internal=False)

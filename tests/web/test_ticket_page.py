@@ -179,3 +179,9 @@ def test_staff_read_pending_as_waiting_on_the_reporter(sam, reporter, agent):
         ("event", "changed the status from New to Waiting on the reporter")
     ]
     assertContains(response, "<dt>Status</dt><dd>Waiting on the reporter</dd>")
+
+
+def test_only_an_edit_of_the_description_marks_it_edited(alice, reporter):
+    ticket = make_ticket(reporter)
+    services.modify_ticket(actor=reporter, ticket=ticket, subject="Printer still on fire")
+    assertNotContains(alice.get(f"/tickets/{ticket.pk}/"), '<span class="tag">Edited</span>')
