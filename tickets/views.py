@@ -179,7 +179,11 @@ def describe(event: TicketEvent, labels: dict[str, str] = STATUS_LABELS) -> str:
         new = PRIORITY_LABELS.get(event.new_value, event.new_value)
         return f"changed the priority from {old} to {new}"
     if event.kind == Kind.ASSIGNED:
-        return f"assigned this ticket to {event.new_value}" if event.new_value else "unassigned it"
+        if not event.new_value:
+            return "unassigned this ticket"
+        if event.actor is not None and event.actor.username == event.new_value:
+            return "took this ticket"
+        return f"assigned this ticket to {event.new_value}"
     if event.kind == Kind.EDITED:
         return f"edited the {event.field}"
     if event.kind == Kind.MESSAGE_POSTED:

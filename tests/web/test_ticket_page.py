@@ -50,15 +50,19 @@ def test_the_timeline_merges_messages_and_status_changes_oldest_first(alice, rep
     assert re.search(r'entry-message entry-staff".*?Can you send a screenshot', html, re.S)
 
 
-def test_assignment_priority_and_edits_appear_in_the_timeline(alice, reporter, agent):
+def test_assignment_priority_and_edits_appear_in_the_timeline(alice, reporter, agent, other_agent):
     ticket = make_ticket(reporter)
     services.modify_ticket(actor=agent, ticket=ticket, assignee=agent, priority="urgent")
     services.modify_ticket(actor=reporter, ticket=ticket, description="Now with details")
+    services.modify_ticket(actor=agent, ticket=ticket, assignee=other_agent)
+    services.modify_ticket(actor=agent, ticket=ticket, assignee=None)
     response = alice.get(f"/tickets/{ticket.pk}/")
     assert timeline(response) == [
         ("event", "changed the priority from Normal to Urgent"),
-        ("event", "assigned this ticket to sam"),
+        ("event", "took this ticket"),
         ("event", "edited the description"),
+        ("event", "assigned this ticket to dana"),
+        ("event", "unassigned this ticket"),
     ]
     assertContains(response, '<span class="tag">Edited</span>')
 
