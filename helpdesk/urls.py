@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import home
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tickets.api.urls")),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("tickets.urls")),
+    # The front page; settings.LOGOUT_REDIRECT_URL names it.
+    path("", home, name="home"),
 ]
 
 handler400 = "helpdesk.errors.bad_request"

@@ -1,10 +1,17 @@
-"""Ticket pages (filled in by the web pages issue)."""
+"""Ticket pages for end users."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
 from django.urls import path
 
+from tickets import views
+
 app_name = "tickets"
-urlpatterns: list = [
-    # Placeholder until the web pages land: links in emails point here.
-    path("tickets/<int:pk>/", lambda request, pk: HttpResponse(status=501), name="detail"),
+urlpatterns = [
+    path("tickets/", views.ticket_list, name="list"),
+    path("tickets/new/", views.ticket_new, name="new"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
+    path("tickets/<int:pk>/reply/", views.ticket_reply, name="reply"),
+    path("tickets/<int:pk>/status/", views.ticket_status, name="status"),
+    path("tickets/<int:pk>/edit/", views.ticket_edit, name="edit"),
 ]

@@ -88,3 +88,18 @@ def screenshot():
         page.set_viewport_size(original)
 
     return take
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a page in through the sign-in form, as a person would."""
+    from tests.factories import PASSWORD
+
+    def do(page, username: str, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/tickets/")
+
+    return do

@@ -1,0 +1,102 @@
+"""Forms of the account pages. They validate input; accounts.services writes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from accounts.models import User
+from accounts.services import TOKEN_NAME_MAX_LENGTH
+
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+# Hashing is slow on purpose; refuse novels before they reach the hasher.
+PASSWORD_MAX_LENGTH = 4096
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        max_length=USERNAME_MAX_LENGTH,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Letters, digits and @ . + - _ only. You will sign in with it.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="For replies to your tickets and password resets.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        help_text="At least 8 characters; not a common password and not all digits.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        # Sign-in ignores case, so "Alice" is taken once "alice" is.
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("This username is taken. Please choose another.")
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. "
+                "Sign in, or reset your password if you forgot it."
+            )
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        if password1:
+            # The similarity check needs to know whose password it is.
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, with our wording and limits."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username and password do not match. Please try again.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].max_length = PASSWORD_MAX_LENGTH
+        self.fields["password"].widget.attrs["maxlength"] = PASSWORD_MAX_LENGTH
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "spellcheck": "false"}
+        )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=TOKEN_NAME_MAX_LENGTH,
+        required=False,
+        help_text="Something to recognise it by, such as the script or machine that uses it.",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Backup script", "autocomplete": "off"}),
+    )

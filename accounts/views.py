@@ -1,0 +1,177 @@
+"""Account pages: the front page, sign-up, Django's auth views in our dress, API tokens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import services
+from accounts.forms import ApiTokenForm, LoginForm, SignupForm
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+# The raw value of a new API token waits here between the POST that made it
+# and the one page view that shows it; it is never stored anywhere else.
+NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105 - a key name, not a secret
+# Sign-up logs the new user in straight away; name the backend, as axes' comes first.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SITE_CONTEXT = {"site_name": settings.SITE_NAME}
+# Django's form views treat PUT as POST; our forms only ever GET and POST.
+FORM_METHODS = ["get", "post", "head", "options"]
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("tickets:list")
+    return render(request, "home.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("tickets:list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"], email=data["email"], password=data["password1"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except IntegrityError:
+            # Someone took the name between our check and the insert.
+            form.add_error(None, "This username or email address was just taken. Try another.")
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            return redirect("tickets:list")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    http_method_names = FORM_METHODS
+    form_class = LoginForm
+    redirect_authenticated_user = True
+    extra_context = SITE_CONTEXT
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # The session is new after logout, so the message survives the redirect.
+        messages.info(request, "You have been signed out.")
+        return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    http_method_names = FORM_METHODS
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("account")
+    success_message = "Your password has been changed."
+    extra_context = SITE_CONTEXT
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    http_method_names = FORM_METHODS
+    # Answers the same for known and unknown addresses: Django's view redirects
+    # to the "check your email" page either way and only mails known users.
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    extra_email_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    extra_context = SITE_CONTEXT
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    http_method_names = FORM_METHODS
+    extra_context = SITE_CONTEXT
+
+
+class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConfirmView):
+    http_method_names = FORM_METHODS
+    success_url = reverse_lazy("login")
+    success_message = "Your new password is set. Sign in with it now."
+    extra_context = SITE_CONTEXT
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever can read the account's email owns it: lift a lockout on its
+        # username, or a reset would not help the person locked out.
+        axes_reset(username=form.user.get_username().lower())
+        return response
+
+
+@require_safe
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "raw": raw}
+            messages.success(request, f"Token “{token.name}” created.")
+            return redirect("api_tokens")
+
+    # Shown once: taken out of the session by the page that displays it (not
+    # by a HEAD request, which would display nothing).
+    new_token = None
+    if request.method == "GET":
+        new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    tokens = list(request.user.api_tokens.order_by("-created_at", "-id"))
+    if new_token:
+        new_token["token"] = next((t for t in tokens if t.pk == new_token["id"]), None)
+        if new_token["token"] is None:
+            new_token = None
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "api_base": request.build_absolute_uri("/api/v1/"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    name = request.user.api_tokens.filter(pk=token_id).values_list("name", flat=True).first()
+    # The service checks the owner: someone else's token is as absent as a missing one.
+    if name is None or not services.api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404("No such token.")
+    messages.success(request, f"Token “{name}” revoked. Programs using it can no longer sign in.")
+    return redirect("api_tokens")

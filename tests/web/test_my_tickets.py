@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import make_ticket
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def subjects(response) -> list[str]:
+    return [ticket.subject for ticket in response.context["tickets"]]
+
+
+def counts(response) -> dict[str, int]:
+    return {tab.key: count for tab, count in response.context["tabs"]}
+
+
+@pytest.fixture
+def one_of_each(reporter):
+    return {
+        status: make_ticket(reporter, status=status, subject=f"A {status} ticket")
+        for status in Ticket.Status.values
+    }
+
+
+def test_it_lists_only_my_tickets(alice, reporter, other_user):
+    make_ticket(reporter, subject="Mine")
+    make_ticket(other_user, subject="Charlie's")
+    response = alice.get("/tickets/")
+    assert subjects(response) == ["Mine"]
+    assertNotContains(response, "Charlie&#x27;s")
+
+
+def test_staff_see_the_tickets_they_reported_themselves(sam, agent, reporter):
+    # Staff work the whole queue in the staff console; here, like everyone,
+    # they see what they reported.
+    make_ticket(agent, subject="Sam's own laptop")
+    make_ticket(reporter, subject="Alice's printer")
+    assert subjects(sam.get("/tickets/")) == ["Sam's own laptop"]
+
+
+def test_tabs_count_my_tickets_by_status(alice, one_of_each, other_user):
+    make_ticket(other_user, status="pending")
+    response = alice.get("/tickets/")
+    assert counts(response) == {"open": 2, "waiting": 1, "solved": 1, "closed": 1, "all": 5}
+    assertContains(response, 'Waiting on you <span class="count count-attention">1')
+
+
+@pytest.mark.parametrize(
+    ("tab", "expected"),
+    [
+        ("open", ["A open ticket", "A new ticket"]),
+        ("waiting", ["A pending ticket"]),
+        ("solved", ["A resolved ticket"]),
+        ("closed", ["A closed ticket"]),
+        (
+            "all",
+            [
+                "A closed ticket",
+                "A resolved ticket",
+                "A pending ticket",
+                "A open ticket",
+                "A new ticket",
+            ],
+        ),
+    ],
+)
+def test_each_tab_shows_its_statuses_newest_activity_first(alice, one_of_each, tab, expected):
+    response = alice.get("/tickets/", {"tab": tab})
+    assert subjects(response) == expected
+    assertContains(response, 'aria-current="page">', count=2)  # the nav link and the tab
+
+
+def test_the_open_tab_is_the_default_and_unknown_tabs_fall_back_to_it(alice, one_of_each):
+    assert response_tab(alice.get("/tickets/")) == "open"
+    assert response_tab(alice.get("/tickets/", {"tab": "<script>"})) == "open"
+
+
+def response_tab(response) -> str:
+    return response.context["tab"].key
+
+
+def test_recent_activity_comes_first(alice, reporter):
+    older = make_ticket(reporter, subject="Older")
+    make_ticket(reporter, subject="Newer")
+    Ticket.objects.filter(pk=older.pk).update(updated_at=timezone.now())
+    assert subjects(alice.get("/tickets/")) == ["Older", "Newer"]
+
+
+def test_search_finds_words_in_subject_or_description_and_counts_the_matches(alice, reporter):
+    make_ticket(reporter, subject="VPN drops", description="every hour")
+    make_ticket(reporter, subject="Printer", description="the vpn client is fine", status="closed")
+    make_ticket(reporter, subject="Monitor flickers", description="left one")
+    response = alice.get("/tickets/", {"q": "VPN", "tab": "all"})
+    assert sorted(subjects(response)) == ["Printer", "VPN drops"]
+    assert counts(response) == {"open": 1, "waiting": 0, "solved": 0, "closed": 1, "all": 2}
+    assertContains(response, 'value="VPN"')
+    assertContains(response, "2 all tickets matching")
+
+
+def test_the_search_box_keeps_the_tab_and_bounds_the_query(alice, reporter):
+    make_ticket(reporter, subject="VPN drops")
+    response = alice.get("/tickets/", {"q": "vpn " + "x" * 5000, "tab": "all"})
+    assert response.status_code == 200
+    assert len(response.context["q"]) == 200
+    assertContains(response, '<input type="hidden" name="tab" value="all">')
+
+
+def test_an_unmatched_search_says_so(alice, reporter):
+    make_ticket(reporter, subject="VPN drops")
+    response = alice.get("/tickets/", {"q": "<b>printer</b>"})
+    assertContains(response, "No matches here")
+    assertContains(response, "&lt;b&gt;printer&lt;/b&gt;")
+    assertNotContains(response, "<b>printer</b>")
+
+
+def test_pages_hold_25_tickets(alice, reporter):
+    for i in range(27):
+        make_ticket(reporter, subject=f"Ticket {i}")
+    first = alice.get("/tickets/")
+    assert len(subjects(first)) == 25
+    assert subjects(first)[0] == "Ticket 26"
+    assertContains(first, "Page 1 of 2")
+    assertContains(first, 'rel="next" href="?page=2"')
+    second = alice.get("/tickets/", {"page": 2})
+    assert subjects(second) == ["Ticket 1", "Ticket 0"]
+    # A page past the end shows the last one; junk shows the first.
+    assert subjects(alice.get("/tickets/", {"page": 99})) == ["Ticket 1", "Ticket 0"]
+    assert len(subjects(alice.get("/tickets/", {"page": "x"}))) == 25
+
+
+def test_page_links_keep_the_tab_and_search(alice, reporter):
+    for i in range(26):
+        make_ticket(reporter, subject=f"VPN {i}")
+    response = alice.get("/tickets/", {"tab": "all", "q": "vpn"})
+    assertContains(response, 'rel="next" href="?tab=all&amp;q=vpn&amp;page=2"')
+
+
+def test_the_query_count_does_not_grow_with_the_tickets(
+    alice, reporter, agent, django_assert_num_queries
+):
+    for i in range(30):
+        make_ticket(reporter, subject=f"Ticket {i}", assignee=agent if i % 2 else None)
+    # Expect 4 queries: the session, the user, every tab's count in one
+    # aggregate, and the page of tickets with reporter and assignee joined.
+    with django_assert_num_queries(4):
+        response = alice.get("/tickets/", {"tab": "all", "q": "ticket"})
+    assert len(subjects(response)) == 25
+
+
+def test_a_newcomer_is_invited_to_report_their_first_issue(alice):
+    response = alice.get("/tickets/")
+    assertContains(response, "No tickets yet")
+    assertContains(response, 'href="/tickets/new/">Report your first issue</a>')
+    assertNotContains(response, 'class="tabs"')
+
+
+def test_an_empty_tab_says_what_it_would_hold(alice, reporter):
+    make_ticket(reporter, status="resolved")
+    assertContains(alice.get("/tickets/", {"tab": "waiting"}), "Nothing is waiting on you")
+
+
+def test_rows_link_to_the_ticket_and_show_status_as_text(alice, reporter):
+    ticket = make_ticket(reporter, status="pending", subject="Need info")
+    response = alice.get("/tickets/", {"tab": "waiting"})
+    assertContains(response, f'<a class="ticket-link" href="/tickets/{ticket.pk}/">Need info</a>')
+    html = response.content.decode()
+    assert re.search(r'class="badge badge-pending">.*?Waiting on you</span>', html, re.S)
+
+
+def test_it_rejects_post(alice):
+    assert alice.post("/tickets/").status_code == 405

@@ -1,0 +1,70 @@
+"""Forms of the ticket pages. They parse and bound input; tickets.services decides."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
+
+SEARCH_MAX_LENGTH = 200
+
+
+class VersionFields(forms.Form):
+    """What the page knew when it was loaded, sent back with every change.
+
+    `version` is the ticket's version, for refusing stale status changes and
+    edits; `seen` is the ticket's last update in microseconds since the epoch,
+    for showing what happened since.
+    """
+
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    seen = forms.IntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
+
+
+class ReportIssueForm(forms.Form):
+    subject = forms.CharField(
+        max_length=SUBJECT_MAX_LENGTH,
+        required=False,
+        help_text=(
+            "A short summary. If you leave it empty, we use the first line of the description."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        strip=False,
+        help_text="What happened, what you expected, and anything you already tried.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    priority = forms.ChoiceField(
+        choices=Ticket.Priority.choices,
+        initial=Ticket.Priority.NORMAL,
+        help_text="How much it gets in the way of your work.",
+    )
+
+
+class ReplyForm(VersionFields):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=TEXT_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class StatusForm(VersionFields):
+    status = forms.ChoiceField(choices=Ticket.Status.choices)
+
+
+class EditTicketForm(VersionFields):
+    subject = forms.CharField(
+        max_length=SUBJECT_MAX_LENGTH,
+        required=False,
+        help_text="Leave empty to use the first line of the description.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, strip=False, widget=forms.Textarea(attrs={"rows": 10})
+    )

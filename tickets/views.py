@@ -1,0 +1,499 @@
+"""Ticket pages for end users: my tickets, report an issue, the conversation.
+
+Reads go through tickets.selectors, writes through tickets.services. Domain
+errors are turned into a message on the page in one place, `_explain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tickets import selectors, services, workflow
+from tickets.exceptions import (
+    InvalidTransition,
+    StaleVersion,
+    TicketClosed,
+    TicketError,
+    TicketNotFound,
+)
+from tickets.forms import (
+    SEARCH_MAX_LENGTH,
+    EditTicketForm,
+    ReplyForm,
+    ReportIssueForm,
+    StatusForm,
+)
+from tickets.models import Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.forms import Form
+
+    from accounts.models import User
+
+Status = Ticket.Status
+Kind = TicketEvent.Kind
+
+PAGE_SIZE = 25
+
+# How the statuses read to the person who reported the ticket.
+STATUS_LABELS = {
+    Status.NEW: "New",
+    Status.OPEN: "Open",
+    Status.PENDING: "Waiting on you",
+    Status.RESOLVED: "Solved",
+    Status.CLOSED: "Closed",
+}
+# ...and to anyone else who opens it (staff).
+OTHERS_STATUS_LABELS = {**STATUS_LABELS, Status.PENDING: "Waiting on the reporter"}
+PRIORITY_LABELS = dict(Ticket.Priority.choices)
+
+# The events shown in the timeline beside the messages (whose own
+# "message_posted" events would repeat them, and "created" is the description).
+TIMELINE_KINDS = (Kind.STATUS_CHANGED, Kind.ASSIGNED, Kind.PRIORITY_CHANGED, Kind.EDITED)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    statuses: tuple[str, ...] | None  # None: every status
+
+    @property
+    def condition(self) -> Q:
+        return Q() if self.statuses is None else Q(status__in=self.statuses)
+
+
+TABS = (
+    Tab("open", "Open", (Status.NEW, Status.OPEN)),
+    Tab("waiting", "Waiting on you", (Status.PENDING,)),
+    Tab("solved", "Solved", (Status.RESOLVED,)),
+    Tab("closed", "Closed", (Status.CLOSED,)),
+    Tab("all", "All", None),
+)
+TABS_BY_KEY = {tab.key: tab for tab in TABS}
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, which the tab counts already hold."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _get_ticket(request: HttpRequest, pk: int) -> Ticket:
+    """The ticket if the user may see it; a ticket you may not see is not found."""
+    try:
+        return selectors.get_visible_ticket(request.user, pk)
+    except TicketNotFound:
+        raise Http404("No such ticket.") from None
+
+
+def _explain(exc: TicketError) -> str:
+    """What a refused change means to the person who tried it."""
+    if isinstance(exc, StaleVersion):
+        return (
+            "This ticket changed after you loaded the page, so your change was not applied. "
+            "What changed is marked below: check it and try again."
+        )
+    if isinstance(exc, InvalidTransition):
+        current = STATUS_LABELS.get(exc.current, exc.current)
+        requested = STATUS_LABELS.get(exc.requested, exc.requested)
+        return f"This ticket is {current} now, so it cannot be changed to {requested}."
+    if isinstance(exc, TicketClosed):
+        return (
+            "This ticket is closed, so it takes no more changes or replies. "
+            "If you still need help, report a new issue."
+        )
+    return exc.message
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _from_micros(value: Any) -> datetime | None:
+    try:
+        return EPOCH + timedelta(microseconds=int(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _detail_url(ticket: Ticket, *, since: int | None = None, anchor: str = "") -> str:
+    url = ticket.get_absolute_url()
+    if since is not None:
+        url += "?" + urlencode({"since": since})
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def person(user: User | None, viewer: User | None = None) -> str:
+    if user is None:
+        return "The helpdesk"
+    if viewer is not None and user.pk == viewer.pk:
+        return "You"
+    return user.get_full_name() or user.username
+
+
+def status_labels(viewer: User, ticket: Ticket) -> dict[str, str]:
+    return STATUS_LABELS if ticket.reporter_id == viewer.pk else OTHERS_STATUS_LABELS
+
+
+def describe(event: TicketEvent, labels: dict[str, str] = STATUS_LABELS) -> str:
+    """An event as the end of a sentence whose subject is its actor."""
+    if event.kind == Kind.STATUS_CHANGED:
+        old = labels.get(event.old_value, event.old_value)
+        new = labels.get(event.new_value, event.new_value)
+        return f"changed the status from {old} to {new}"
+    if event.kind == Kind.PRIORITY_CHANGED:
+        old = PRIORITY_LABELS.get(event.old_value, event.old_value)
+        new = PRIORITY_LABELS.get(event.new_value, event.new_value)
+        return f"changed the priority from {old} to {new}"
+    if event.kind == Kind.ASSIGNED:
+        if not event.new_value:
+            return "unassigned this ticket"
+        if event.actor is not None and event.actor.username == event.new_value:
+            return "took this ticket"
+        return f"assigned this ticket to {event.new_value}"
+    if event.kind == Kind.EDITED:
+        return f"edited the {event.field}"
+    if event.kind == Kind.MESSAGE_POSTED:
+        return "replied"
+    return event.get_kind_display().lower()
+
+
+@dataclass
+class Entry:
+    """One item of a ticket's timeline: a message or an event."""
+
+    at: datetime
+    message: Message | None = None
+    event: TicketEvent | None = None
+    author: str = ""
+    initial: str = ""
+    is_staff: bool = False
+    is_new: bool = False
+    text: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"message-{self.message.pk}" if self.message else f"event-{self.event.pk}"
+
+
+def _timeline(
+    viewer: User,
+    messages_: Iterable[Message],
+    events: Iterable[TicketEvent],
+    *,
+    since: datetime | None,
+    labels: dict[str, str],
+) -> list[Entry]:
+    """Messages and events in one list, oldest first.
+
+    A reply and the status change it causes share a timestamp; the message
+    comes first, as it caused the change.
+    """
+    entries: list[tuple[tuple, Entry]] = []
+    for message in messages_:
+        entry = Entry(
+            at=message.created_at,
+            message=message,
+            author=person(message.author, viewer),
+            initial=message.author.username[:1].upper(),
+            is_staff=workflow.is_helpdesk_staff(message.author),
+            is_new=since is not None
+            and message.created_at > since
+            and message.author_id != viewer.pk,
+        )
+        entries.append(((message.created_at, 0, message.pk), entry))
+    for event in events:
+        entry = Entry(
+            at=event.created_at,
+            event=event,
+            author=person(event.actor, viewer),
+            is_staff=event.actor is not None and workflow.is_helpdesk_staff(event.actor),
+            is_new=since is not None and event.created_at > since and event.actor_id != viewer.pk,
+            text=describe(event, labels),
+        )
+        entries.append(((event.created_at, 1, event.pk), entry))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+def _render_detail(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    # The web page is the reporter's view of the conversation, for staff too:
+    # internal notes live in the staff console.
+    public_messages = selectors.visible_messages(user, ticket).filter(is_internal=False)
+    events = selectors.visible_events(user, ticket).filter(
+        kind__in=TIMELINE_KINDS, is_internal=False
+    )
+    since = _from_micros(request.GET.get("since"))
+    labels = status_labels(user, ticket)
+    timeline = _timeline(user, public_messages, events, since=since, labels=labels)
+    # Marks the description, so only its own edits count.
+    edited = any(
+        entry.event is not None
+        and entry.event.kind == Kind.EDITED
+        and entry.event.field == "description"
+        for entry in timeline
+    )
+
+    allowed = workflow.allowed_transitions(user, ticket)
+    state = {"version": ticket.version, "seen": _micros(ticket.updated_at)}
+    context = {
+        "ticket": ticket,
+        "status_label": labels[ticket.status],
+        "timeline": timeline,
+        "edited": edited,
+        "new_count": sum(entry.is_new for entry in timeline),
+        "reporter_name": person(ticket.reporter, user),
+        "assignee_name": person(ticket.assignee, user) if ticket.assignee else "",
+        "is_reporter": ticket.reporter_id == user.pk,
+        "can_solve": Status.RESOLVED in allowed,
+        "can_reopen": ticket.status == Status.RESOLVED and Status.OPEN in allowed,
+        "can_edit": workflow.role_of(user, ticket) is not None and not ticket.is_closed,
+        "reply_form": reply_form or ReplyForm(initial=state),
+        "state": state,
+    }
+    return render(request, "tickets/detail.html", context)
+
+
+def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) -> list[str]:
+    """What happened to the ticket between `seen` and `until`, as sentences."""
+    events = (
+        selectors.visible_events(user, ticket)
+        .filter(created_at__gt=seen, created_at__lt=until, is_internal=False)
+        .exclude(kind=Kind.CREATED)
+    )
+    labels = status_labels(user, ticket)
+    sentences: list[str] = []
+    for event in events:
+        sentence = f"{person(event.actor, user)} {describe(event, labels)}"
+        if sentence not in sentences:
+            sentences.append(sentence)
+    return sentences
+
+
+# --- pages -------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    tab = TABS_BY_KEY.get(request.GET.get("tab", ""), TABS[0])
+    # Everyone's list is the tickets they reported, staff included: staff work
+    # the whole queue in the staff console.
+    mine = selectors.search(
+        selectors.visible_tickets(request.user).filter(reporter=request.user), q
+    )
+    # One query for every tab's count; a reporter's tickets are few enough to count.
+    counts = mine.aggregate(
+        **{t.key: Count("pk", filter=t.condition) if t.statuses else Count("pk") for t in TABS}
+    )
+    rows = mine.filter(tab.condition).order_by("-updated_at", "-id")
+    page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab.key]).get_page(
+        request.GET.get("page")
+    )
+    tickets = list(page.object_list)
+    for ticket in tickets:
+        ticket.status_label = STATUS_LABELS[ticket.status]
+    context = {
+        "tabs": [(t, counts[t.key]) for t in TABS],
+        "tab": tab,
+        "q": q,
+        "page": page,
+        "tickets": tickets,
+        "has_any": counts["all"] > 0 or bool(q),
+    }
+    return render(request, "tickets/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = ReportIssueForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            ticket = services.report_issue(reporter=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except TicketError as exc:
+            form.add_error(None, _explain(exc))
+        else:
+            messages.success(
+                request,
+                f"Thanks, your issue is reported as ticket #{ticket.pk}. "
+                "We will answer here; you can add details below at any time.",
+            )
+            return redirect(ticket)
+    return render(request, "tickets/new.html", {"form": form})
+
+
+@require_safe
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get_ticket(request, pk))
+
+
+@require_POST
+@login_required
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, ticket, reply_form=form)
+    # Posted without expected_version: a reply is never lost to a change made
+    # meanwhile. We tell the user about that change afterwards instead.
+    try:
+        message = services.post_message(
+            actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _render_detail(request, ticket, reply_form=form)
+    except TicketError as exc:
+        messages.error(request, _explain(exc))
+        return redirect(ticket)
+
+    fresh = message.ticket
+    seen = form.cleaned_data["seen"]
+    # post_message bumps the version by one: anything above that came from others.
+    if form.cleaned_data["version"] < fresh.version - 1:
+        seen_at = _from_micros(seen)
+        changes = []
+        if seen_at is not None:
+            changes = _changes_since(request.user, fresh, seen_at, message.created_at)
+        summary = "; ".join(changes[:4]) + ("; and more" if len(changes) > 4 else "")
+        messages.warning(
+            request,
+            "Your reply was posted. The ticket changed while you were writing"
+            + (f": {summary}." if summary else ".")
+            + " New items are marked below.",
+        )
+        return HttpResponseRedirect(_detail_url(fresh, since=seen, anchor=f"message-{message.pk}"))
+    if fresh.status != ticket.status and fresh.status == Status.OPEN:
+        messages.success(request, "Your reply was posted and the ticket is open again.")
+    else:
+        messages.success(request, "Your reply was posted.")
+    return HttpResponseRedirect(_detail_url(fresh, anchor=f"message-{message.pk}"))
+
+
+@require_POST
+@login_required
+def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request was incomplete. Please try again from this page.")
+        return redirect(ticket)
+    status = form.cleaned_data["status"]
+    try:
+        services.change_status(
+            actor=request.user,
+            ticket=ticket,
+            status=status,
+            expected_version=form.cleaned_data["version"],
+        )
+    except TicketError as exc:
+        messages.error(request, _explain(exc))
+        since = form.cleaned_data["seen"] if isinstance(exc, StaleVersion) else None
+        return HttpResponseRedirect(_detail_url(ticket, since=since))
+    if status == Status.RESOLVED:
+        messages.success(
+            request,
+            "Marked as solved. Glad it is sorted! If the problem comes back, reopen the ticket.",
+        )
+    elif status == Status.OPEN:
+        messages.success(request, "Ticket reopened. The helpdesk will pick it up again.")
+    else:
+        messages.success(request, f"Status changed to {STATUS_LABELS[status]}.")
+    return redirect(ticket)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(request, pk)
+    if ticket.is_closed:
+        messages.error(request, _explain(TicketClosed()))
+        return redirect(ticket)
+    if request.method != "POST":
+        form = EditTicketForm(
+            initial={
+                "subject": ticket.subject,
+                "description": ticket.description,
+                "version": ticket.version,
+                "seen": _micros(ticket.updated_at),
+            }
+        )
+        return render(request, "tickets/edit.html", {"form": form, "ticket": ticket})
+
+    form = EditTicketForm(request.POST)
+    stale = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.modify_ticket(
+                actor=request.user,
+                ticket=ticket,
+                expected_version=data["version"],
+                subject=data["subject"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except StaleVersion:
+            # Keep what they typed and show what is there now; sending the
+            # form again applies their text over the current version, knowingly.
+            stale = True
+            ticket = _get_ticket(request, pk)
+            fields = request.POST.copy()
+            fields["version"] = str(ticket.version)
+            fields["seen"] = str(_micros(ticket.updated_at))
+            form = EditTicketForm(fields)
+            form.is_valid()
+        except TicketError as exc:
+            messages.error(request, _explain(exc))
+            return redirect(ticket)
+        else:
+            if updated.version == ticket.version:
+                messages.info(request, "Nothing to save: the ticket already says that.")
+            else:
+                messages.success(request, "Your changes are saved.")
+            return redirect(updated)
+    return render(request, "tickets/edit.html", {"form": form, "ticket": ticket, "stale": stale})
