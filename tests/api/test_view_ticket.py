@@ -56,7 +56,9 @@ def test_a_missing_ticket_is_404(as_agent):
     problem(as_agent.get(ticket_url(987654)), 404, "not_found")
 
 
-@pytest.mark.parametrize("junk", ["abc", "1.5", "-1", "1e3", "99999999999999999999999", "%00"])
+@pytest.mark.parametrize(
+    "junk", ["abc", "1.5", "-1", "0", "007", "1e3", "99999999999999999999999", "%00"]
+)
 def test_a_malformed_id_is_404(as_agent, junk):
     problem(as_agent.get(f"/api/v1/tickets/{junk}/"), 404, "not_found")
 

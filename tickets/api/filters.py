@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from tickets import selectors, workflow
@@ -157,18 +158,26 @@ class TicketFilter(django_filters.FilterSet):
         valid = super().is_valid()
         reporter = self.form.cleaned_data.get("reporter") if valid else None
         if reporter is not None and not workflow.is_helpdesk_staff(self.request.user):
-            self.form.add_error("reporter", "Only helpdesk staff may filter by reporter.")
-            return False
+            # Well formed, but not theirs to ask: end users see only their own anyway.
+            raise PermissionDenied("Only helpdesk staff may filter by reporter.")
         return valid
 
 
+# Free text may be empty; every other parameter is a number, a date, a choice
+# or a cursor, and an empty one is a mistake to point out, not "no filter".
+MAY_BE_EMPTY = frozenset({"q"})
+
+
 def check_query_params(request: Request, *, known: set[str], repeatable: frozenset[str]) -> None:
-    """Refuse parameters we do not know, and single-valued ones given twice."""
+    """Refuse unknown parameters, single-valued ones given twice, and empty values."""
     errors: dict[str, list[str]] = {}
     for name in request.query_params:
+        values = request.query_params.getlist(name)
         if name not in known:
             errors[name] = [f"Unknown query parameter; use: {', '.join(sorted(known))}."]
-        elif name not in repeatable and len(request.query_params.getlist(name)) > 1:
+        elif name not in repeatable and len(values) > 1:
             errors[name] = ["Give this parameter once."]
+        elif name not in MAY_BE_EMPTY and any(not v.strip() for v in values):
+            errors[name] = ["Give a value, or leave the parameter out."]
     if errors:
         raise APIValidationError(errors)

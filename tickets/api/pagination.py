@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -235,51 +233,37 @@ class KeysetPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict]:
         parameters = [
-            OpenApiParameter(
+            _query(
                 self.cursor_query_param,
-                OpenApiTypes.STR,
-                description=(
-                    "Where the page starts: take it from a `next` or `previous` link, "
-                    "never build one."
-                ),
+                {"type": "string", "minLength": 1},
+                "Where the page starts: take it from a `next` or `previous` link, never build one.",
             ),
-            OpenApiParameter(
+            _query(
                 self.page_size_query_param,
-                OpenApiTypes.INT,
-                description=(
-                    f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
-                ),
+                {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                f"Results per page, 1 to {self.max_page_size} (default {self.page_size}).",
             ),
         ]
         if self.ordering_query_param:
             parameters.append(
-                OpenApiParameter(
+                _query(
                     self.ordering_query_param,
-                    OpenApiTypes.STR,
-                    enum=self.ordering_choices(),
-                    description=(
-                        f"Sort order, `-` for descending (default `{self.default_ordering}`); "
-                        "ties are broken by id."
-                    ),
+                    {"type": "string", "enum": self.ordering_choices()},
+                    f"Sort order, `-` for descending (default `{self.default_ordering}`); "
+                    "ties are broken by id.",
                 )
             )
-        return [_parameter_dict(p) for p in parameters]
+        return parameters
 
 
-def _parameter_dict(parameter: OpenApiParameter) -> dict:
-    from drf_spectacular.plumbing import build_basic_type, build_parameter_type
-
-    schema = build_basic_type(parameter.type)
-    if parameter.enum:
-        schema["enum"] = parameter.enum
-    if parameter.type == OpenApiTypes.INT and parameter.name == "page_size":
-        schema.update({"minimum": 1, "maximum": KeysetPagination.max_page_size})
-    return build_parameter_type(
-        name=parameter.name,
-        schema=schema,
-        location=parameter.location,
-        description=parameter.description,
-    )
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 class TicketPagination(KeysetPagination):

@@ -221,7 +221,11 @@ class ValidationProblemSerializer(ProblemSerializer):
 
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages by field or query parameter name (non_field_errors for the body).",
+        required=False,
+        help_text=(
+            "For code invalid: messages by field or query parameter name "
+            "(non_field_errors for the body as a whole)."
+        ),
     )
 
 

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # Ids in URLs: digits that fit a 64-bit key; anything else is no URL of ours (404).
-ID_PATTERN = r"[0-9]{1,18}"
+ID_PATTERN = r"[1-9][0-9]{0,17}"
 
 _ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 TICKET_ID = OpenApiParameter(
@@ -84,7 +84,7 @@ LIST_FILTERS = [
     OpenApiParameter(
         "reporter",
         {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-        description="Only this user's tickets. Staff only: 400 for anyone else.",
+        description="Only this user's tickets. Staff only: 403 for anyone else.",
     ),
     OpenApiParameter(
         "created_after",
@@ -157,7 +157,7 @@ def _ticket_response(
             "activity first unless `ordering` says otherwise."
         ),
         parameters=[*LIST_FILTERS, schema.RETRY_AFTER, schema.WWW_AUTHENTICATE],
-        responses={200: TicketSerializer(many=True), **schema.problems(400, 401)},
+        responses={200: TicketSerializer(many=True), **schema.problems(400, 401, 403)},
     ),
     create=extend_schema(
         summary="Report an issue",
