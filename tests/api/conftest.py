@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -78,3 +82,26 @@ def problem(response, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+@pytest.fixture
+def assert_statements():
+    """Like django_assert_num_queries, not counting SAVEPOINT and RELEASE.
+
+    Services run in a transaction of their own: in production that is BEGIN and
+    COMMIT, which the connection sends without a query of ours; inside a test's
+    transaction it becomes two savepoint statements, which we do not pay for.
+    """
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        statements = [
+            q["sql"]
+            for q in context.captured_queries
+            if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        ]
+        assert len(statements) == expected, "\n".join(statements)
+
+    return check

@@ -103,3 +103,13 @@ def test_it_requires_credentials(anon, ticket):
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
 def test_it_rejects_other_methods(as_reporter, ticket, method):
     problem(getattr(as_reporter, method)(status_url(ticket)), 405, "method_not_allowed")
+
+
+def test_changing_status_costs_four_statements(as_agent, ticket, assert_statements):
+    as_agent.get("/api/v1/me/")  # records the token's last use, at most once a minute
+
+    # Expect 4: the token with its user, the ticket locked, UPDATE it, INSERT the event.
+    with assert_statements(4):
+        response = as_agent.post(status_url(ticket), {"status": "open"})
+
+    assert response.status_code == 200

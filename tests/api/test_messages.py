@@ -158,3 +158,15 @@ def test_it_requires_credentials(anon, conversation):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_it_rejects_other_methods(as_reporter, ticket, method):
     problem(getattr(as_reporter, method)(messages_url(ticket)), 405, "method_not_allowed")
+
+
+def test_a_reply_that_reopens_costs_five_statements(as_reporter, reporter, assert_statements):
+    ticket = make_ticket(reporter, status="resolved")
+    as_reporter.get("/api/v1/me/")  # records the token's last use, at most once a minute
+
+    # Expect 5: the token with its user, the ticket locked, INSERT the message,
+    # UPDATE the ticket (reopened), one INSERT of both events.
+    with assert_statements(5):
+        response = as_reporter.post(messages_url(ticket), {"body": "Broken again"})
+
+    assert response.status_code == 201

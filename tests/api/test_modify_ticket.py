@@ -212,3 +212,26 @@ def test_it_requires_credentials(anon, ticket):
 
 def test_put_is_not_allowed(as_reporter, ticket):
     problem(as_reporter.put(ticket_url(ticket), {"subject": "x"}), 405, "method_not_allowed")
+
+
+def test_changing_every_field_at_once_costs_five_statements(
+    as_agent, ticket, agent, assert_statements
+):
+    as_agent.get("/api/v1/me/")  # records the token's last use, at most once a minute
+
+    # Expect 5: the token with its user, the new assignee among active staff,
+    # the ticket locked, one INSERT of its five events, one UPDATE of the ticket.
+    with assert_statements(5):
+        response = as_agent.patch(
+            ticket_url(ticket),
+            {
+                "subject": "New",
+                "description": "Newer",
+                "priority": "high",
+                "assignee": agent.pk,
+                "status": "open",
+            },
+        )
+
+    assert response.status_code == 200
+    assert TicketEvent.objects.filter(ticket=ticket).count() == 6

@@ -129,3 +129,13 @@ def test_a_session_with_its_csrf_token_may_report(reporter):
     response = client.post(TICKETS, {"description": "Help"}, HTTP_X_CSRFTOKEN="a" * 32)
 
     assert response.status_code == 201
+
+
+def test_reporting_costs_three_statements(as_reporter, assert_statements):
+    as_reporter.get("/api/v1/me/")  # records the token's last use, at most once a minute
+
+    # Expect 3: the token with its user, INSERT the ticket, INSERT its "created" event.
+    with assert_statements(3):
+        response = as_reporter.post(TICKETS, {"description": "Help"})
+
+    assert response.status_code == 201
