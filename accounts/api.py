@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -97,6 +98,9 @@ class TokenView(ApiViewMixin, APIView):
         )
         if user is None:
             raise InvalidCredentials()
+        # A token is a sign-in: like the web login, it records last_login and
+        # lets django-axes clear the failures counted so far.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, raw = services.api_token_create(
             user=user, name=serializer.validated_data.get("name", "")
         )

@@ -91,6 +91,23 @@ def test_five_failures_lock_the_account_for_the_api_and_the_web_alike(anon, repo
     assert authenticate(request=web, username="alice", password=PASSWORD) is None
 
 
+def test_getting_a_token_clears_the_failures_counted_so_far(anon, reporter):
+    for _ in range(4):
+        anon.post(TOKEN, {"username": "alice", "password": "wrong"})
+    assert anon.post(TOKEN, {"username": "alice", "password": PASSWORD}).status_code == 201
+    for _ in range(4):
+        anon.post(TOKEN, {"username": "alice", "password": "wrong"})
+
+    assert anon.post(TOKEN, {"username": "alice", "password": PASSWORD}).status_code == 201
+
+
+def test_getting_a_token_records_the_sign_in(anon, reporter):
+    anon.post(TOKEN, {"username": "alice", "password": PASSWORD})
+
+    reporter.refresh_from_db()
+    assert reporter.last_login is not None
+
+
 def test_it_allows_ten_attempts_a_minute_from_one_address(anon, reporter):
     for _ in range(10):
         assert anon.post(TOKEN, {"username": "alice", "password": PASSWORD}).status_code == 201
