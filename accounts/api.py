@@ -18,7 +18,7 @@ from accounts.authentication import TokenAuthentication
 from accounts.models import ApiToken, User
 from tickets.api import schema
 from tickets.api.exceptions import InvalidCredentials
-from tickets.api.serializers import StrictCharField
+from tickets.api.serializers import InputSerializer, StrictCharField
 from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from tickets.api.views import ApiViewMixin
 
@@ -37,7 +37,7 @@ class MeSerializer(serializers.ModelSerializer):
         }
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(InputSerializer):
     username = StrictCharField(max_length=150)
     password = StrictCharField(max_length=4096, trim_whitespace=False)
     name = StrictCharField(

@@ -235,3 +235,10 @@ def test_changing_every_field_at_once_costs_five_statements(
 
     assert response.status_code == 200
     assert TicketEvent.objects.filter(ticket=ticket).count() == 6
+
+
+def test_an_unknown_field_is_a_400_not_a_silent_no_op(as_reporter, ticket):
+    body = problem(as_reporter.patch(ticket_url(ticket), {"subjet": "Typo"}), 400, "invalid")
+
+    assert body["errors"] == {"subjet": ["Unknown field."]}
+    assert fresh(ticket).version == 1

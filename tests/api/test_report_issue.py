@@ -139,3 +139,10 @@ def test_reporting_costs_three_statements(as_reporter, assert_statements):
         response = as_reporter.post(TICKETS, {"description": "Help"})
 
     assert response.status_code == 201
+
+
+def test_an_unknown_field_is_refused(as_reporter):
+    body = problem(as_reporter.post(TICKETS, {"description": "Help", "urgent": True}), 400)
+
+    assert body["errors"] == {"urgent": ["Unknown field."]}
+    assert not Ticket.objects.exists()

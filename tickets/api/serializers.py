@@ -151,7 +151,32 @@ class EventSerializer(serializers.ModelSerializer):
 # --- input ---------------------------------------------------------------------
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class InputSerializer(serializers.Serializer):
+    """A request body: its own fields, plus read-only fields of what it answers with.
+
+    The read-only ones are ignored (a client may send back a ticket as it got
+    it); any other name is a 400, so that a typo ("subjet") is not a silent
+    no-op.
+    """
+
+    ignored_fields: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields) - self.ignored_fields
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+TICKET_FIELDS = frozenset(TicketSerializer.Meta.fields)
+
+
+class TicketCreateSerializer(InputSerializer):
+    ignored_fields = TICKET_FIELDS
+
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
     subject = StrictCharField(
         max_length=SUBJECT_MAX_LENGTH,
@@ -164,8 +189,10 @@ class TicketCreateSerializer(serializers.Serializer):
     )
 
 
-class TicketUpdateSerializer(serializers.Serializer):
+class TicketUpdateSerializer(InputSerializer):
     """PATCH: any of these; read-only fields of the ticket are ignored."""
+
+    ignored_fields = TICKET_FIELDS
 
     subject = StrictCharField(max_length=SUBJECT_MAX_LENGTH, required=False, allow_blank=True)
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False, trim_whitespace=False)
@@ -192,11 +219,15 @@ class TicketUpdateSerializer(serializers.Serializer):
         return staff
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(InputSerializer):
+    ignored_fields = TICKET_FIELDS
+
     status = StrictChoiceField(Ticket.Status.choices)
 
 
-class MessageCreateSerializer(serializers.Serializer):
+class MessageCreateSerializer(InputSerializer):
+    ignored_fields = frozenset(MessageSerializer.Meta.fields)
+
     body = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
     is_internal = StrictBooleanField(
         required=False, default=False, help_text="An internal note, for staff only."
