@@ -100,6 +100,13 @@ def test_created_and_updated_bounds(as_agent, tickets):
     assert old.pk in ids(as_agent.get(TICKETS, {"updated_after": week_ago}))
 
 
+def test_any_time_zone_offset_is_understood(as_agent, tickets):
+    # 16:29 ahead of UTC: valid ISO 8601, though PostgreSQL takes offsets up to 15:59.
+    response = as_agent.get(TICKETS, {"created_after": "2001-06-08T07:58:53+16:29"})
+
+    assert ids(response) == {t.pk for t in tickets.values()}
+
+
 def test_q_searches_subject_and_description(as_agent, tickets):
     assert ids(as_agent.get(TICKETS, {"q": "printer JAMMED"})) == {tickets["new"].pk}
 

@@ -13,6 +13,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -25,6 +27,18 @@ from tickets import services
 # (schemathesis.pytest.from_fixture would load it lazily, but it does not work
 # with pytest 9 yet: it sets Function._nodeid, which pytest 9 removed.)
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # As Django's test client does: WSGIHandler closes the database connection
+    # when a request finishes, which would end the test's transaction (and on
+    # PostgreSQL, the connection under it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -118,12 +118,13 @@ class TimestampField(django_filters.fields.IsoDateTimeField):
 
     def to_python(self, value: Any) -> datetime | None:
         result = super().to_python(value)
-        if result is not None:
-            try:
-                result.astimezone(UTC)
-            except (OverflowError, ValueError):
-                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return result
+        if result is None:
+            return None
+        try:
+            # In UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows.
+            return result.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class TimestampFilter(django_filters.Filter):
