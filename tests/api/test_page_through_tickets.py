@@ -106,6 +106,7 @@ def _cursor(payload) -> str:
         _cursor({"d": "n", "o": "-updated_at", "v": "2026-01-01T00:00:00Z", "i": "1"}),
         _cursor({"d": "n", "o": "-updated_at", "v": "2026-01-01T00:00:00Z", "i": 10**30}),
         _cursor({"d": "n", "o": "-updated_at", "v": "2026-01-01T00:00:00\x00", "i": 1}),
+        _cursor({"d": "n", "o": "-updated_at", "v": "0001-01-01T00:00:00+05:00", "i": 1}),
         _cursor({"d": "n", "o": "-updated_at"}),
         _cursor([1, 2]),
         _cursor({"d": "n", "o": "priority", "v": 1, "i": 1}),

@@ -116,7 +116,7 @@ class KeysetPagination(BasePagination):
             if not 0 < pk <= MAX_ID:
                 raise ValueError
             value = self._parse_key(raw_value, ordering.kind)
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
+        except (ValueError, TypeError, KeyError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError(
                 {self.cursor_query_param: ["Invalid cursor: use the next or previous link as is."]}
             ) from None
