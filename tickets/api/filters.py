@@ -8,6 +8,7 @@ one given twice.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from tickets import selectors, workflow
-from tickets.api.serializers import MAX_ID
+from tickets.api.serializers import ID_PATTERN, MAX_ID
 from tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
 
 Q_MAX_LENGTH = 200
+_ID = re.compile(ID_PATTERN)
 
 
 class CommaSeparatedWidget(forms.SelectMultiple):
@@ -74,7 +76,7 @@ class AssigneeField(forms.CharField):
             return None
         if value in ("me", "none"):
             return value
-        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        if _ID.fullmatch(value):
             return int(value)
         raise ValidationError("Use a user id, 'me' or 'none'.", code="invalid")
 

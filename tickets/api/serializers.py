@@ -17,8 +17,10 @@ from accounts.models import User
 from tickets import selectors, workflow
 from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
 
-# Ids travel as JSON numbers; anything past a 64-bit key is no id of ours.
-MAX_ID = 2**63 - 1
+# Ids: 1 to 18 digits, which fits any 64-bit key; nothing longer reaches the
+# database. The same bound in URLs, query parameters and bodies.
+MAX_ID = 10**18 - 1
+ID_PATTERN = r"[1-9][0-9]{0,17}"
 
 
 # --- strict fields ------------------------------------------------------------

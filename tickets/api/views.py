@@ -33,6 +33,8 @@ from tickets.api.filters import Q_MAX_LENGTH, TicketFilter, check_query_params
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
+    ID_PATTERN,
+    MAX_ID,
     EventSerializer,
     MessageCreateSerializer,
     MessageSerializer,
@@ -51,10 +53,8 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-# Ids in URLs: digits that fit a 64-bit key; anything else is no URL of ours (404).
-ID_PATTERN = r"[1-9][0-9]{0,17}"
-
-_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+# An id in a URL that is not one of ours (0, 007, -1, 20 digits) is a 404.
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 TICKET_ID = OpenApiParameter(
     "id", _ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
 )
@@ -78,12 +78,12 @@ LIST_FILTERS = [
     ),
     OpenApiParameter(
         "assignee",
-        {"type": "string", "pattern": r"^(me|none|[1-9][0-9]{0,17})$"},
+        {"type": "string", "pattern": f"^(me|none|{ID_PATTERN})$"},
         description="A user id, `me` (assigned to the caller) or `none` (unassigned).",
     ),
     OpenApiParameter(
         "reporter",
-        {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         description="Only this user's tickets. Staff only: 403 for anyone else.",
     ),
     OpenApiParameter(
