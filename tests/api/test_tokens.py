@@ -31,6 +31,12 @@ def test_the_token_also_works_as_a_bearer_token(anon, reporter):
     assert anon.get("/api/v1/me/").status_code == 200
 
 
+def test_a_stale_token_sent_along_does_not_stop_a_sign_in(anon, reporter):
+    anon.credentials(HTTP_AUTHORIZATION="Token hd_revoked-long-ago")
+
+    assert anon.post(TOKEN, {"username": "alice", "password": PASSWORD}).status_code == 201
+
+
 def test_the_username_is_not_case_sensitive(anon, reporter):
     response = anon.post(TOKEN, {"username": "ALICE", "password": PASSWORD})
     assert response.status_code == 201

@@ -168,8 +168,8 @@ parameter name) for invalid input. `code` is for programs: `invalid`,
 ## Limits
 Bodies up to 1 MB; subject 200 characters, description and message 20,000.
 Requests per minute are limited per user and per address (429 with
-`Retry-After`); the token endpoint allows 10 attempts a minute per address and
-per username.
+`Retry-After`); the token endpoint allows 10 attempts a minute (by default)
+per address and per username.
 """.strip()
 
 
