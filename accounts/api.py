@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -15,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.authentication import TokenAuthentication
+from accounts.lockout import lockout_username
 from accounts.models import ApiToken, User
 from tickets.api import schema
 from tickets.api.exceptions import InvalidCredentials
@@ -23,6 +26,7 @@ from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from tickets.api.views import ApiViewMixin
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from rest_framework.request import Request
 
 
@@ -109,9 +113,7 @@ class TokenView(ApiViewMixin, APIView):
         )
         if user is None:
             raise InvalidCredentials()
-        # A token is a sign-in: like the web login, it records last_login and
-        # lets django-axes clear the failures counted so far.
-        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        _signed_in(request._request, user)
         token, raw = services.api_token_create(
             user=user, name=serializer.validated_data.get("name", "")
         )
@@ -131,6 +133,23 @@ class TokenView(ApiViewMixin, APIView):
         token: ApiToken = request.auth
         services.api_token_revoke(user=request.user, token_id=token.pk)
         return Response(status=204)
+
+
+def _signed_in(request: HttpRequest, user: User) -> None:
+    """A token is a sign-in: record it as the web login does.
+
+    Not through the user_logged_in signal: django-axes would write an access
+    log with a session hash, opening a session (and a cookie) for a client that
+    has no use for one.
+    """
+    update_last_login(None, user)
+    if settings.AXES_RESET_ON_SUCCESS:
+        # The failures counted so far, for this username or from this address.
+        axes_reset(
+            ip=getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR"),
+            username=lockout_username(request, {"username": user.get_username()}),
+            ip_or_username=True,
+        )
 
 
 class MeView(ApiViewMixin, APIView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import RequestFactory
 from rest_framework.test import APIClient
@@ -107,11 +108,13 @@ def test_getting_a_token_clears_the_failures_counted_so_far(anon, reporter):
     assert anon.post(TOKEN, {"username": "alice", "password": PASSWORD}).status_code == 201
 
 
-def test_getting_a_token_records_the_sign_in(anon, reporter):
-    anon.post(TOKEN, {"username": "alice", "password": PASSWORD})
+def test_getting_a_token_records_the_sign_in_without_opening_a_session(anon, reporter):
+    response = anon.post(TOKEN, {"username": "alice", "password": PASSWORD})
 
     reporter.refresh_from_db()
     assert reporter.last_login is not None
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
 
 
 def test_it_allows_ten_attempts_a_minute_from_one_address(anon, reporter):
