@@ -152,7 +152,9 @@ of the ticket answers 304 when it has not changed.
 Lists are cursor-paginated: `{next, previous, results}`; follow the links,
 with `page_size` from 1 to 100 (default 25). There is no total count. Pages are
 stable: ties are broken by id, and tickets that arrive while you page are
-never shown twice. Unknown query parameters and unknown filter values are 400.
+never shown twice. Unknown query parameters, empty values and unknown filter
+values are 400, as are unknown fields in a request body (read-only fields of
+the resource, sent back as received, are ignored).
 
 ## Errors
 Every error is RFC 9457 problem details, `application/problem+json`:
