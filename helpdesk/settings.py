@@ -247,8 +247,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tickets.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error as RFC 9457 problem details, domain errors included.
+    "EXCEPTION_HANDLER": "tickets.api.exceptions.problem_exception_handler",
+    # Throttles key anonymous callers by address: trust X-Forwarded-For only
+    # from as many proxies as django-axes does, never from any client.
+    "NUM_PROXIES": envint("AXES_PROXY_COUNT", "0"),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -272,6 +278,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and docs are public, whatever credentials come with them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.TicketStatus",
+        "TicketPriorityEnum": "tickets.models.TicketPriority",
+        "EventKindEnum": "tickets.models.EventKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tickets.api.schema.add_introduction",
+    ],
+    "TAGS": [
+        {"name": "auth", "description": "Tokens and the signed-in user."},
+        {"name": "tickets", "description": "Tickets, their messages and their events."},
+        {"name": "staff", "description": "Helpdesk staff, to assign tickets to."},
+    ],
 }
 
 # Production hardening: on whenever DEBUG is off, each switchable for a

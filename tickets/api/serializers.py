@@ -1,0 +1,285 @@
+"""Serializers of the JSON API: they check the shape of input and represent output.
+
+They decide nothing: who may do what, and which values a ticket may take, are
+the services' business. Input fields are strict about JSON types (a number is
+not text, "yes" is not a boolean) so that a client's mistake is a 400 naming
+the field, not a silent conversion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from tickets import selectors, workflow
+from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+
+# Ids: 1 to 18 digits, which fits any 64-bit key; nothing longer reaches the
+# database. The same bound in URLs, query parameters and bodies.
+MAX_ID = 10**18 - 1
+ID_PATTERN = r"[1-9][0-9]{0,17}"
+
+
+# --- strict fields ------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's CharField would turn 42 into "42"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only: DRF's BooleanField would take "yes", "on" and 1."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField would take "7" and 7.0."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the choices, given as text: DRF's ChoiceField compares str(value)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+# --- representations -----------------------------------------------------------
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username"]
+        read_only_fields = fields
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:ticket-detail", help_text="This ticket in the API."
+    )
+    reporter = UserRefSerializer(read_only=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The statuses the caller may move the ticket to now."
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "url",
+            "subject",
+            "description",
+            "status",
+            "priority",
+            "reporter",
+            "assignee",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+            "version",
+            "allowed_transitions",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "version": {
+                "help_text": "Bumped by every change; the ETag of the ticket is this number."
+            },
+        }
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(Ticket.Status.choices))
+    )
+    def get_allowed_transitions(self, ticket: Ticket) -> list[str]:
+        return list(workflow.allowed_transitions(self.context["request"].user, ticket))
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "body", "is_internal", "created_at"]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+    message = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The message posted, for message_posted."
+    )
+
+    class Meta:
+        model = TicketEvent
+        fields = [
+            "id",
+            "kind",
+            "actor",
+            "field",
+            "old_value",
+            "new_value",
+            "message",
+            "is_internal",
+            "created_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "field": {"help_text": "For edited: which field changed (subject or description)."},
+            "old_value": {"help_text": "The value before (a status, priority or username)."},
+            "new_value": {"help_text": "The value after."},
+        }
+
+
+# --- input ---------------------------------------------------------------------
+
+
+class InputSerializer(serializers.Serializer):
+    """A request body: its own fields, plus read-only fields of what it answers with.
+
+    The read-only ones are ignored (a client may send back a ticket as it got
+    it); any other name is a 400, so that a typo ("subjet") is not a silent
+    no-op.
+    """
+
+    ignored_fields: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields) - self.ignored_fields
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+TICKET_FIELDS = frozenset(TicketSerializer.Meta.fields)
+
+
+class TicketCreateSerializer(InputSerializer):
+    ignored_fields = TICKET_FIELDS
+
+    description = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
+    subject = StrictCharField(
+        max_length=SUBJECT_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="One line; when left out or blank, the first line of the description.",
+    )
+    priority = StrictChoiceField(
+        Ticket.Priority.choices, required=False, help_text="Defaults to normal."
+    )
+
+
+class TicketUpdateSerializer(InputSerializer):
+    """PATCH: any of these; read-only fields of the ticket are ignored."""
+
+    ignored_fields = TICKET_FIELDS
+
+    subject = StrictCharField(max_length=SUBJECT_MAX_LENGTH, required=False, allow_blank=True)
+    description = StrictCharField(max_length=TEXT_MAX_LENGTH, required=False, trim_whitespace=False)
+    status = StrictChoiceField(
+        Ticket.Status.choices,
+        required=False,
+        help_text="Moves the ticket per the workflow, as POST .../status/ does.",
+    )
+    priority = StrictChoiceField(Ticket.Priority.choices, required=False, help_text="Staff only.")
+    assignee = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Staff only: the id of an active staff user, or null to unassign.",
+    )
+
+    def validate_assignee(self, value: int | None) -> User | None:
+        if value is None:
+            return None
+        staff = selectors.staff_users().filter(pk=value).first()
+        if staff is None:
+            raise serializers.ValidationError(f"No active staff user has the id {value}.")
+        return staff
+
+
+class StatusChangeSerializer(InputSerializer):
+    ignored_fields = TICKET_FIELDS
+
+    status = StrictChoiceField(Ticket.Status.choices)
+
+
+class MessageCreateSerializer(InputSerializer):
+    ignored_fields = frozenset(MessageSerializer.Meta.fields)
+
+    body = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
+    is_internal = StrictBooleanField(
+        required=False, default=False, help_text="An internal note, for staff only."
+    )
+
+
+# --- problems (for the schema) ------------------------------------------------------
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details: the shape of every error."""
+
+    type = serializers.CharField(help_text="Always about:blank: see status and code.")
+    title = serializers.CharField(help_text="The HTTP status phrase.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+    code = serializers.CharField(help_text="What went wrong, for programs.")
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    """Problem details of invalid input, with the messages by field or parameter name."""
+
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=(
+            "For code invalid: messages by field or query parameter name "
+            "(non_field_errors for the body as a whole)."
+        ),
+    )
+
+
+class ConflictProblemSerializer(ProblemSerializer):
+    """Problem details of a refusal by the workflow."""
+
+    allowed = serializers.ListField(
+        child=serializers.ChoiceField(Ticket.Status.choices),
+        required=False,
+        help_text="For invalid_transition: the statuses the caller may move the ticket to.",
+    )
+    current = serializers.ChoiceField(
+        Ticket.Status.choices,
+        required=False,
+        help_text="For invalid_transition: the current status.",
+    )
+
+
+class PreconditionProblemSerializer(ProblemSerializer):
+    """Problem details of a failed If-Match."""
+
+    current_version = serializers.IntegerField(
+        required=False, help_text="For stale_version: the ticket's version now."
+    )
