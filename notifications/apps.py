@@ -6,9 +6,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from notifications.planner import plan_for_event
+        from notifications.tasks import queue_for_events
         from tickets import services
 
-        # Every TicketEvent the services record passes through the planner,
-        # inside the service's transaction.
-        services.register_event_hook(plan_for_event)
+        # The events of every change the services make are queued, in the
+        # change's transaction, for the worker to tell people about.
+        services.register_event_hook(queue_for_events)

@@ -11,15 +11,18 @@
 
 Never the person who acted, never an inactive user, never an internal note to
 an end user, never someone who turned that kind off; one email per person per
-event. The deliveries are written in the same transaction as the event, and the
-emails are queued so that they only go out once it commits.
+event.
+
+A change queues one task with the ids of its events (notifications.tasks); the
+worker runs `plan` to turn them into deliveries, one per person, and sends each.
+Working it out in the worker keeps a request at one extra INSERT whatever the
+number of people told, and applies each person's preferences as they are when
+the email goes out.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from django.db import transaction
 
 from notifications.models import STAFF_KINDS, EmailDelivery, Kind, NotificationPreferences
 from tickets import workflow
@@ -107,21 +110,27 @@ def _filter(candidates: list[tuple[User, str]], event: TicketEvent) -> list[tupl
     return wanted
 
 
-def plan_for_event(event: TicketEvent) -> list[EmailDelivery]:
-    """Record a delivery for each recipient and queue it to be sent after commit."""
-    recipients = recipients_for(event)
-    if not recipients:
-        return []
-    deliveries = EmailDelivery.objects.bulk_create(
-        [EmailDelivery(event=event, recipient=user, kind=kind) for user, kind in recipients]
-    )
-    from notifications.tasks import enqueue_delivery, queue_is_transactional
+def plan(event_ids: list[int]) -> list[int]:
+    """Record a delivery for each person to tell about these events; return their ids.
 
-    for delivery in deliveries:
-        if queue_is_transactional():
-            # The queue lives in this database: the task row commits or rolls
-            # back with the change itself, so a crash loses nothing.
-            enqueue_delivery(delivery.pk)
-        else:
-            transaction.on_commit(lambda pk=delivery.pk: enqueue_delivery(pk), robust=True)
-    return deliveries
+    Runs in the background worker. Safe to run twice: a person is told about an
+    event once (a unique constraint), and only deliveries not yet sent are returned.
+    """
+    events = list(
+        TicketEvent.objects.filter(pk__in=event_ids)
+        .select_related("ticket__reporter", "ticket__assignee", "message", "actor")
+        .order_by("pk")
+    )
+    deliveries = [
+        EmailDelivery(event=event, recipient=user, kind=kind)
+        for event in events
+        for user, kind in recipients_for(event)
+    ]
+    if not deliveries:
+        return []
+    EmailDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return list(
+        EmailDelivery.objects.filter(
+            event__in=events, status=EmailDelivery.Status.QUEUED, attempts=0
+        ).values_list("pk", flat=True)
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from notifications.emails import build_email
 from notifications.models import EmailDelivery
+from notifications.planner import plan
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,26 @@ def enqueue_delivery(delivery_id: int, *, run_after=None) -> None:
         deliver_email.using(run_after=run_after).enqueue(delivery_id)
     else:
         deliver_email.enqueue(delivery_id)
+
+
+def queue_for_events(events: list) -> None:
+    """Service hook: have the worker tell people about these events once they commit."""
+    event_ids = [event.pk for event in events]
+    if queue_is_transactional():
+        # The queue lives in this database: the task commits or rolls back with
+        # the change itself, so a crash cannot lose it and a rollback mails nobody.
+        plan_notifications.enqueue(event_ids)
+    else:
+        transaction.on_commit(lambda: plan_notifications.enqueue(event_ids), robust=True)
+
+
+@task()
+def plan_notifications(event_ids: list[int]) -> int:
+    """Work out who is told about these events, and queue one email per person."""
+    delivery_ids = plan(event_ids)
+    for delivery_id in delivery_ids:
+        enqueue_delivery(delivery_id)
+    return len(delivery_ids)
 
 
 @task()

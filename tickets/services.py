@@ -39,12 +39,13 @@ REPORTER_FIELDS = frozenset({"subject", "description", "status"})
 STAFF_FIELDS = REPORTER_FIELDS | {"priority", "assignee"}
 MODIFIABLE_FIELDS = STAFF_FIELDS
 
-# Hooks run for every recorded event, inside the service's transaction (the
-# notifications app registers one that schedules emails after commit).
-_event_hooks: list[Callable[[TicketEvent], None]] = []
+# Hooks run with the events each change records, once per change, inside the
+# service's transaction (the notifications app registers one that queues the
+# emails to be worked out and sent by the background worker).
+_event_hooks: list[Callable[[list[TicketEvent]], None]] = []
 
 
-def register_event_hook(hook: Callable[[TicketEvent], None]) -> None:
+def register_event_hook(hook: Callable[[list[TicketEvent]], None]) -> None:
     if hook not in _event_hooks:
         _event_hooks.append(hook)
 
@@ -172,9 +173,8 @@ def _flush_events(ticket: Ticket) -> None:
     if not events:
         return
     TicketEvent.objects.bulk_create(events)
-    for event in events:
-        for hook in _event_hooks:
-            hook(event)
+    for hook in _event_hooks:
+        hook(events)
 
 
 def _apply_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:

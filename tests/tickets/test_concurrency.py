@@ -29,7 +29,7 @@ pytestmark = [
 
 @pytest.fixture
 def slow_services(monkeypatch):
-    def linger(event):
+    def linger(events):
         time.sleep(0.2)
 
     monkeypatch.setattr(services, "_event_hooks", [linger])
