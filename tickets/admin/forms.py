@@ -115,9 +115,8 @@ class TicketChangeForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """The ticket fields the user changed, as modify_ticket takes them."""
-        changes = {
-            name: self.cleaned_data[name] for name in self.EDITABLE if self.has_changed_field(name)
-        }
+        changed = self.changed_data
+        changes = {name: self.cleaned_data[name] for name in self.EDITABLE if name in changed}
         if self.cleaned_data.get("status"):
             changes["status"] = self.cleaned_data["status"]
         return changes

@@ -442,8 +442,11 @@ class TicketAdmin(admin.ModelAdmin):
         if request.method != "POST":
             form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
             return self._render_ticket(request, ticket, form)
-        if not self.has_change_permission(request, ticket):
+        if not super().has_change_permission(request, ticket):
             raise PermissionDenied
+        if ticket.is_closed:
+            # Closed by someone else since this page was loaded.
+            return self._refuse(request, ticket, TicketClosed(), unsent=request.POST.get("reply"))
         form = TicketChangeForm(request.POST, ticket=ticket, user=user, admin_site=self.admin_site)
         if not form.is_valid():
             return self._render_ticket(request, ticket, form)
@@ -453,6 +456,10 @@ class TicketAdmin(admin.ModelAdmin):
             current = self.get_object(request, ticket.pk)
             if current is None:
                 return self._deleted_meanwhile(request, ticket)
+            if current.is_closed:
+                return self._refuse(
+                    request, current, TicketClosed(), unsent=form.cleaned_data["reply"]
+                )
             messages.error(
                 request,
                 f"Not saved: someone else changed ticket #{ticket.pk} after you opened it "
@@ -461,7 +468,7 @@ class TicketAdmin(admin.ModelAdmin):
                 "and your input is kept; check it and save again.",
             )
             rebased = form.rebased(current, user=user, admin_site=self.admin_site)
-            return self._render_ticket(request, current, rebased, unsent_reply=form)
+            return self._render_ticket(request, current, rebased)
         except TicketNotFound:
             return self._deleted_meanwhile(request, ticket)
         except ValidationError as exc:
@@ -473,10 +480,8 @@ class TicketAdmin(admin.ModelAdmin):
             form.add_error("status", exc.message)
             return self._render_ticket(request, ticket, form)
         except (TicketClosed, NotAllowed) as exc:
-            messages.error(request, f"Not saved: {exc.message}")
             current = self.get_object(request, ticket.pk) or ticket
-            fresh = TicketChangeForm(ticket=current, user=user, admin_site=self.admin_site)
-            return self._render_ticket(request, current, fresh, unsent_reply=form)
+            return self._refuse(request, current, exc, unsent=form.cleaned_data["reply"])
         if summary:
             messages.success(request, f"Ticket #{ticket.pk}: {summary}.")
         else:
@@ -523,6 +528,14 @@ class TicketAdmin(admin.ModelAdmin):
             url = reverse("admin:tickets_ticket_changelist")
         return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
+    def _refuse(
+        self, request: HttpRequest, ticket: Ticket, exc: TicketError, *, unsent: str | None
+    ) -> HttpResponse:
+        """Say why nothing was saved, on the ticket as it is now, with the unsent reply."""
+        messages.error(request, f"Not saved. {exc.message}")
+        form = TicketChangeForm(ticket=ticket, user=request.user, admin_site=self.admin_site)
+        return self._render_ticket(request, ticket, form, unsent_reply=(unsent or "").strip())
+
     def _deleted_meanwhile(self, request: HttpRequest, ticket: Ticket) -> HttpResponse:
         messages.error(request, f"Ticket #{ticket.pk} was deleted meanwhile; nothing was saved.")
         return HttpResponseRedirect(reverse("admin:tickets_ticket_changelist"))
@@ -533,7 +546,7 @@ class TicketAdmin(admin.ModelAdmin):
         ticket: Ticket,
         form: TicketChangeForm,
         *,
-        unsent_reply: TicketChangeForm | None = None,
+        unsent_reply: str = "",
     ) -> HttpResponse:
         can_change = self.has_change_permission(request, ticket)
         reply_fieldsets = [
@@ -547,9 +560,6 @@ class TicketAdmin(admin.ModelAdmin):
             ),
         ]
         adminform = helpers.AdminForm(form, reply_fieldsets + side_fieldsets, {})
-        reply_text = ""
-        if unsent_reply is not None and unsent_reply.is_valid():
-            reply_text = unsent_reply.cleaned_data["reply"]
         context = {
             **self.admin_site.each_context(request),
             "title": f"Ticket #{ticket.pk}",
@@ -570,7 +580,7 @@ class TicketAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_save": can_change,
             "show_save_and_continue": can_change,
-            "unsent_reply": reply_text if ticket.is_closed else "",
+            "unsent_reply": unsent_reply,
         }
         return self.render_change_form(request, context, change=True, obj=ticket)
 
