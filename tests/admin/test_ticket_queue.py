@@ -26,7 +26,9 @@ def test_the_queue_shows_what_staff_triage_by(staff_client, reporter, agent):
     ticket = make_ticket(
         reporter, subject="VPN drops hourly", status="pending", priority="urgent", assignee=agent
     )
-    html = staff_client.get(QUEUE).content.decode()
+    response = staff_client.get(QUEUE)
+    assert response.context["title"] == "Ticket queue"
+    html = response.content.decode()
     for header in ("Subject", "Reporter", "Status", "Priority", "Assignee", "Last update", "Age"):
         assert f">{header}<" in html or f">{header}</a>" in html, header
     assert f"#{ticket.pk}" in html

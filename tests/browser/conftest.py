@@ -88,3 +88,30 @@ def screenshot():
         page.set_viewport_size(original)
 
     return take
+
+
+@pytest.fixture
+def helpdesk_staff_group(db):
+    """The "Helpdesk staff" group with the permissions its data migration gives it.
+
+    Browser tests are transactional: the database is emptied after each one,
+    the group made by the migration included, so staff in the next test would
+    hold no permissions in the admin. This puts the group back as it was.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    from accounts.models import HELPDESK_STAFF_GROUP
+
+    migration = importlib.import_module("tickets.migrations.0002_helpdesk_staff_group")
+    wanted = Q(pk__in=[])
+    for app_label, model, actions in migration.PERMISSIONS:
+        wanted |= Q(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group, _ = Group.objects.get_or_create(name=HELPDESK_STAFF_GROUP)
+    group.permissions.add(*Permission.objects.filter(wanted))
+    return group

@@ -28,6 +28,15 @@ class TextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class AssigneeSelect(AutocompleteSelect):
+    """The admin's autocomplete, saying "Unassigned" when empty."""
+
+    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-placeholder"] = "Unassigned"
+        return attrs
+
+
 def _normalised(value: Any) -> str:
     return ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
@@ -90,11 +99,7 @@ class TicketChangeForm(forms.Form):
             f"A ticket that is {ticket.status} cannot be moved to %(value)s now."
         )
         assignee = self.fields["assignee"]
-        assignee.widget = AutocompleteSelect(
-            Ticket._meta.get_field("assignee"),
-            admin_site,
-            attrs={"data-placeholder": "Unassigned", "data-allow-clear": "true"},
-        )
+        assignee.widget = AssigneeSelect(Ticket._meta.get_field("assignee"), admin_site)
         # After the widget, which takes its choices from the queryset.
         assignee.queryset = selectors.staff_users()
         assignee.error_messages["invalid_choice"] = "Tickets can only be assigned to active staff."

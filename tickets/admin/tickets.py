@@ -251,6 +251,7 @@ class TicketAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if refused := _methods_allowed(request):
             return refused
+        extra_context = {"title": "Ticket queue", **(extra_context or {})}
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         if isinstance(response, TemplateResponse) and "cl" in context:
