@@ -301,3 +301,16 @@ def test_a_save_without_the_csrf_token_is_refused(agent, ticket):
     response = save(client, ticket, change_data(ticket, reply="Hi"))
     assert response.status_code == 403
     assert not Message.objects.exists()
+
+
+def test_a_refusal_from_the_service_is_said_and_the_input_kept(staff_client, ticket, monkeypatch):
+    from tickets.exceptions import NotAllowed
+
+    def refuse(**kwargs):
+        raise NotAllowed("Only helpdesk staff may do that.")
+
+    monkeypatch.setattr(services, "reply_and_modify", refuse)
+    response = save(staff_client, ticket, change_data(ticket, reply="Kept", status="open"))
+    assert messages_of(response) == ["Not saved. Only helpdesk staff may do that."]
+    assert form_of(response)["reply"].value() == "Kept"
+    assert form_of(response)["status"].value() == "open"

@@ -480,9 +480,12 @@ class TicketAdmin(admin.ModelAdmin):
         except InvalidTransition as exc:
             form.add_error("status", exc.message)
             return self._render_ticket(request, ticket, form)
-        except (TicketClosed, NotAllowed) as exc:
+        except TicketClosed as exc:
             current = self.get_object(request, ticket.pk) or ticket
             return self._refuse(request, current, exc, unsent=form.cleaned_data["reply"])
+        except NotAllowed as exc:
+            messages.error(request, f"Not saved. {exc.message}")
+            return self._render_ticket(request, ticket, form)
         if summary:
             messages.success(request, f"Ticket #{ticket.pk}: {summary}.")
         else:
