@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import (
     Aggregate,
     Count,
@@ -179,8 +179,9 @@ def first_staff_reply(tickets: QuerySet[Ticket], *, days: int = DAYS) -> FirstRe
     """Median time from opening to the first public staff reply, over tickets
     opened in the last `days` days that have one.
 
-    One query on PostgreSQL (percentile_cont); two on SQLite (count, then the
-    middle one or two rows by ORDER BY ... OFFSET).
+    Two queries either way. PostgreSQL: its exact median (percentile_cont), in a
+    transaction with JIT compilation off. SQLite: a count, then the middle one
+    or two waits by ORDER BY ... OFFSET.
     """
     first_reply = (
         Message.objects.filter(ticket=OuterRef("pk"), is_internal=False, author__is_staff=True)
@@ -192,18 +193,25 @@ def first_staff_reply(tickets: QuerySet[Ticket], *, days: int = DAYS) -> FirstRe
     waits = (
         tickets.order_by()
         .filter(created_at__gte=_window_start(days))
-        .annotate(first_reply_at=Subquery(first_reply))
-        .filter(first_reply_at__isnull=False)
+        .alias(first_reply_at=Subquery(first_reply))
+        # NULL for tickets nobody has answered yet, which aggregates skip.
         .annotate(wait=ExpressionWrapper(F("first_reply_at") - F("created_at"), DurationField()))
     )
-    if connections[waits.db].vendor == "postgresql":
-        result = waits.aggregate(median=Median("wait"), answered=Count("pk"))
+    connection = connections[waits.db]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=waits.db), connection.cursor() as cursor:
+            # At a million tickets, compiling this query (one small subquery per
+            # ticket of the month) takes longer than running it: 270 ms with
+            # JIT, 110 ms without. Off for this transaction only.
+            cursor.execute("SET LOCAL jit = off")
+            result = waits.aggregate(median=Median("wait"), answered=Count("wait"))
         return FirstReply(result["median"], result["answered"])
-    answered = waits.count()
+    answered_waits = waits.filter(wait__isnull=False)
+    answered = answered_waits.count()
     if not answered:
         return FirstReply(None, 0)
     middle = list(
-        waits.order_by("wait").values_list("wait", flat=True)[
+        answered_waits.order_by("wait").values_list("wait", flat=True)[
             (answered - 1) // 2 : answered // 2 + 1
         ]
     )

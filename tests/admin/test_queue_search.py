@@ -34,6 +34,13 @@ def test_by_number_with_a_hash(staff_client, tickets):
     assert found(staff_client, f"#{tickets['badge'].pk}") == {tickets["badge"].pk}
 
 
+def test_a_bare_number_also_finds_it_in_the_text(staff_client, reporter, tickets):
+    extension = make_ticket(reporter, subject=f"Extension {tickets['vpn'].pk}0 is dead")
+    number = str(tickets["vpn"].pk)
+    assert found(staff_client, number) == {tickets["vpn"].pk, extension.pk}
+    assert found(staff_client, f"#{number}") == {tickets["vpn"].pk}
+
+
 def test_by_subject_words_in_any_case(staff_client, tickets):
     assert found(staff_client, "vpn") == {tickets["vpn"].pk}
 

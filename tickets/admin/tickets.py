@@ -126,8 +126,8 @@ class TicketAdmin(admin.ModelAdmin):
     # get_search_results does the searching; these only switch the search box on.
     search_fields = ("subject", "description", "reporter__username", "reporter__email")
     search_help_text = (
-        "A ticket number, words from the subject or description, "
-        "or the reporter's exact username or email address."
+        "Words from the subject or description, a ticket number (#123 for that ticket "
+        "alone), or the reporter's exact username or email address."
     )
     # The total above the list and the per-option counts are exact COUNT(*)s
     # over the table: bounded counts replace them (see BoundedCountPaginator).
@@ -228,23 +228,27 @@ class TicketAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str
     ) -> tuple[QuerySet[Ticket], bool]:
-        """A ticket number, words of the subject or description (through
-        selectors.search, which becomes full-text search on PostgreSQL), or the
-        reporter's exact username or email address."""
+        """Words of the subject or description (selectors.search, which becomes
+        full-text search on PostgreSQL), or a ticket number, or the reporter's
+        exact username or email address."""
         term = search_term.strip()[:SEARCH_MAX_LENGTH]
         if not term:
             return queryset, False
-        matches = Q(pk__in=selectors.search(queryset, term).values("pk"))
-        if number := TICKET_ID.fullmatch(term):
-            matches |= Q(pk=int(number.group(1)))
+        # OR-ed as querysets rather than `pk IN (search)`, so that the database
+        # can stop at the first page of matches along the queue's index.
+        number = TICKET_ID.fullmatch(term)
+        if number and term.startswith("#"):
+            # "#123" names a ticket: no need to read every description for it.
+            return queryset.filter(pk=int(number.group(1))), False
+        results = selectors.search(queryset, term)
+        if number:
+            results |= queryset.filter(pk=int(number.group(1)))
         if " " not in term:
-            reporters = (
-                User.objects.alias(username_lower=Lower("username"), email_lower=Lower("email"))
-                .filter(Q(username_lower=term.lower()) | Q(email_lower=term.lower()))
-                .values("pk")
-            )
-            matches |= Q(reporter__in=reporters)
-        return queryset.filter(matches), False
+            reporters = User.objects.alias(
+                username_lower=Lower("username"), email_lower=Lower("email")
+            ).filter(Q(username_lower=term.lower()) | Q(email_lower=term.lower()))
+            results |= queryset.filter(reporter__in=reporters.values("pk"))
+        return results, False
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
