@@ -71,6 +71,11 @@ def test_the_audit_trail_is_shown_read_only(staff_client, agent, other_agent, ti
     assert "<input" not in trail and "<textarea" not in trail
 
 
+def test_the_page_links_to_the_reporters_other_tickets(staff_client, ticket):
+    html = staff_client.get(ticket_url(ticket)).content.decode()
+    assert f'href="{QUEUE}?q=alice">their tickets</a>' in html
+
+
 def test_the_page_carries_the_version_it_was_loaded_at(staff_client, agent, ticket):
     services.change_status(actor=agent, ticket=ticket, status="open")
     html = staff_client.get(ticket_url(ticket)).content.decode()

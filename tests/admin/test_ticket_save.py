@@ -59,6 +59,12 @@ def test_an_internal_note_stays_among_staff(staff_client, reporter, agent, ticke
     assert note.is_internal and note.body == "Checking DNS"
 
 
+def test_an_internal_note_needs_words(staff_client, ticket):
+    response = save(staff_client, ticket, change_data(ticket, internal="on", status="open"))
+    assert form_of(response).errors["reply"] == ["Write the note, or untick “Internal note”."]
+    assert fresh(ticket).status == "new"
+
+
 def test_a_status_change_alone(staff_client, ticket):
     response = save(staff_client, ticket, change_data(ticket, status="open"), follow=True)
     assert messages_of(response) == [f"Ticket #{ticket.pk}: status set to open."]

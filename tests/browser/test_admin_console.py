@@ -153,3 +153,48 @@ def test_the_dashboard_charts_the_last_thirty_days(page, screenshot, agent, othe
     page.click("a.hd-card >> text=Assigned to me, active")
     page.locator("#result_list").wait_for()
     screenshot(page, "admin-queue-mine")
+
+
+def choose_in_autocomplete(page, field: str, typed: str, choice: str) -> None:
+    """Pick `choice` in the admin's select2 autocomplete for `field`."""
+    page.click(f".field-{field} .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", typed)
+    page.click(f".select2-results__option:text-is('{choice}')")
+
+
+def test_staff_open_a_ticket_for_a_caller_and_hand_it_to_a_colleague(
+    page, screenshot, agent, other_agent, reporter
+):
+    sign_in_to_the_console(page, "sam")
+    page.goto("/admin/tickets/ticket/add/")
+    choose_in_autocomplete(page, "reporter", "ali", "alice")
+    page.fill("textarea[name=description]", "Called in: the VPN drops every hour.")
+    page.select_option("select[name=priority]", "high")
+    screenshot(page, "admin-ticket-add")
+    page.click("input[name=_save]")
+    page.locator(".messagelist").wait_for()
+    assert "opened for alice" in page.inner_text(".messagelist")
+    ticket = selectors.visible_tickets(agent).get()
+    assert (ticket.reporter, ticket.subject, ticket.priority) == (
+        reporter,
+        "Called in: the VPN drops every hour.",
+        "high",
+    )
+
+    choose_in_autocomplete(page, "assignee", "da", "dana")
+    page.click("input[name=_continue]")
+    page.locator(".messagelist").wait_for()
+    assert "assigned to dana" in page.inner_text(".messagelist")
+    assert selectors.get_visible_ticket(agent, ticket.pk).assignee == other_agent
+
+
+def test_a_closed_ticket_reads_as_a_record(page, screenshot, agent, reporter):
+    ticket = make_ticket(reporter, subject="Old laptop")
+    services.post_message(actor=agent, ticket=ticket, body="Swapped it for a new one.")
+    services.post_message(actor=agent, ticket=ticket, body="Asset tag 4411", is_internal=True)
+    services.change_status(actor=agent, ticket=ticket, status="closed")
+    sign_in_to_the_console(page, "sam")
+    page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    assert "it takes no more changes or messages" in page.inner_text("#content")
+    assert page.locator("textarea[name=reply]").count() == 0
+    screenshot(page, "admin-ticket-closed")

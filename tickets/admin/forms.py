@@ -107,6 +107,12 @@ class TicketChangeForm(forms.Form):
             for field in self.fields.values():
                 field.disabled = True
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("internal") and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", "Write the note, or untick “Internal note”.")
+        return cleaned
+
     @staticmethod
     def initial_for(ticket: Ticket) -> dict[str, Any]:
         return {
