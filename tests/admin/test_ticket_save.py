@@ -252,6 +252,16 @@ def test_a_field_both_people_changed_is_pointed_out(staff_client, other_agent, t
     assert fresh(ticket).priority == "high"
 
 
+def test_the_same_change_by_both_is_no_conflict(staff_client, other_agent, ticket):
+    loaded = change_data(ticket)
+    services.modify_ticket(actor=other_agent, ticket=ticket, priority="high")
+    response = save(staff_client, ticket, {**loaded, "priority": "high", "reply": "Agreed"})
+    assert not form_of(response).errors
+    again = save(staff_client, ticket, form_of(response).data)
+    assert again.status_code == 302
+    assert TicketEvent.objects.filter(kind="priority_changed").count() == 1
+
+
 def test_a_status_no_longer_allowed_after_a_colleagues_change(staff_client, other_agent, ticket):
     loaded = change_data(ticket)
     services.change_status(actor=other_agent, ticket=ticket, status="resolved")

@@ -148,7 +148,8 @@ class TicketChangeForm(forms.Form):
         conflicts = []
         for name in self.EDITABLE:
             if name in self.changed_data:
-                if self.loaded_value(name) != now[name]:
+                theirs_changed = self.loaded_value(name) != now[name]
+                if theirs_changed and _normalised(self.data.get(name)) != now[name]:
                     conflicts.append(name)
             else:
                 data[name] = now[name]
