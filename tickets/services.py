@@ -399,3 +399,49 @@ def post_message(
     _save(locked, changed, at=now)
     message.ticket = locked
     return message
+
+
+@transaction.atomic
+def reply_and_modify(
+    *,
+    actor: User,
+    ticket: Ticket | int,
+    body: str,
+    is_internal: bool = False,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Message:
+    """Post a message, then apply `changes` (e.g. reply and set pending), as one transaction.
+
+    The message goes first, so the conversation reads "asked for details, then
+    set pending". If either step is refused, neither is written. The returned
+    message's `ticket` is the ticket as it stands after both steps.
+    """
+    message = post_message(
+        actor=actor,
+        ticket=ticket,
+        body=body,
+        is_internal=is_internal,
+        expected_version=expected_version,
+    )
+    if changes:
+        # The row stays locked since post_message, so no one can come between
+        # the two steps; the version is passed for good measure.
+        message.ticket = modify_ticket(
+            actor=actor,
+            ticket=message.ticket,
+            expected_version=message.ticket.version,
+            **changes,
+        )
+    return message
+
+
+@transaction.atomic
+def delete_ticket(*, actor: User, ticket: Ticket | int) -> None:
+    """Delete a ticket with its conversation and audit trail, for good.
+
+    Only superusers may: everyone else closes tickets instead, which keeps the record.
+    """
+    if not (actor.is_active and actor.is_superuser):
+        raise NotAllowed("Only superusers may delete tickets.")
+    _lock(ticket, actor).delete()

@@ -103,3 +103,15 @@ def sign_in():
         page.wait_for_url("**/tickets/")
 
     return do
+
+
+@pytest.fixture
+def helpdesk_staff_group(db):
+    """The "Helpdesk staff" group with its permissions.
+
+    A flush re-creates it (accounts' post_migrate hook); this makes the
+    dependency of staff browser tests on it explicit.
+    """
+    from accounts.services import ensure_staff_group
+
+    return ensure_staff_group()

@@ -1,0 +1,111 @@
+"""Filtering the queue: status, priority, assignee (mine, unassigned) and created date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.admin.conftest import QUEUE, clock
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, **params) -> set[int]:
+    response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    return {t.pk for t in response.context["cl"].result_list}
+
+
+@pytest.fixture
+def queue(reporter, agent, other_agent):
+    """One ticket per status; sam has the open one, dana the pending one."""
+    return {
+        "new": make_ticket(reporter, status="new", priority="urgent"),
+        "open": make_ticket(reporter, status="open", assignee=agent, priority="high"),
+        "pending": make_ticket(reporter, status="pending", assignee=other_agent),
+        "resolved": make_ticket(reporter, status="resolved", assignee=agent, priority="low"),
+        "closed": make_ticket(reporter, status="closed"),
+    }
+
+
+@pytest.mark.parametrize("status", ["new", "open", "pending", "resolved", "closed"])
+def test_filter_by_status(staff_client, queue, status):
+    assert listed(staff_client, status=status) == {queue[status].pk}
+
+
+def test_active_means_new_open_and_pending(staff_client, queue):
+    assert listed(staff_client, status="active") == {
+        queue["new"].pk,
+        queue["open"].pk,
+        queue["pending"].pk,
+    }
+
+
+def test_filter_by_priority(staff_client, queue):
+    assert listed(staff_client, priority__exact="urgent") == {queue["new"].pk}
+    assert listed(staff_client, priority__exact="normal") == {
+        queue["pending"].pk,
+        queue["closed"].pk,
+    }
+
+
+def test_mine_is_the_signed_in_staff_members(staff_client, queue):
+    assert listed(staff_client, assignee="me") == {queue["open"].pk, queue["resolved"].pk}
+
+
+def test_mine_differs_per_person(client, other_agent, queue):
+    client.force_login(other_agent)
+    assert listed(client, assignee="me") == {queue["pending"].pk}
+
+
+def test_unassigned(staff_client, queue):
+    assert listed(staff_client, assignee="none") == {queue["new"].pk, queue["closed"].pk}
+
+
+def test_one_colleagues_tickets(staff_client, queue, other_agent):
+    assert listed(staff_client, assignee=str(other_agent.pk)) == {queue["pending"].pk}
+
+
+def test_the_assignee_filter_offers_mine_unassigned_and_each_active_staff_member(
+    staff_client, queue, agent, other_agent
+):
+    html = staff_client.get(QUEUE).content.decode()
+    for choice in ("?assignee=me", "?assignee=none", f"?assignee={agent.pk}"):
+        assert f'href="{choice}"' in html
+    assert f'href="?assignee={other_agent.pk}"' in html
+    assert f'href="?assignee={queue["new"].reporter_id}"' not in html
+
+
+def test_filters_combine(staff_client, queue):
+    assert listed(staff_client, status="active", assignee="me") == {queue["open"].pk}
+
+
+def test_nonsense_filter_values_are_ignored(staff_client, queue):
+    assert len(listed(staff_client, assignee="x" * 40, status="sleeping")) == 5
+
+
+def created_choice(client, label: str) -> str:
+    """The query string of the created-date filter's choice called `label`, as on the page."""
+    cl = client.get(QUEUE).context["cl"]
+    spec = next(spec for spec in cl.filter_specs if spec.title == "created at")
+    return next(choice["query_string"] for choice in spec.choices(cl) if choice["display"] == label)
+
+
+def test_filter_by_created_date(staff_client, reporter):
+    now = timezone.now()
+    with clock(now - timedelta(days=40)):
+        old = make_ticket(reporter, subject="old")
+    with clock(now - timedelta(days=3)):
+        recent = make_ticket(reporter, subject="recent")
+    today = make_ticket(reporter, subject="today")
+
+    def ids(label):
+        response = staff_client.get(QUEUE + created_choice(staff_client, label))
+        return {t.pk for t in response.context["cl"].result_list}
+
+    assert ids("Past 7 days") == {recent.pk, today.pk}
+    assert ids("Today") == {today.pk}
+    assert ids("Any date") == {old.pk, recent.pk, today.pk}

@@ -1,0 +1,89 @@
+"""Searching the queue by number, words, or the reporter's username or email."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.admin.conftest import QUEUE
+from tests.factories import UserFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, q: str) -> set[int]:
+    response = client.get(QUEUE, {"q": q})
+    assert response.status_code == 200
+    return {t.pk for t in response.context["cl"].result_list}
+
+
+@pytest.fixture
+def tickets(reporter, other_user):
+    bob = UserFactory(username="bob", email="Bob.Builder@Example.com")
+    return {
+        "vpn": make_ticket(reporter, subject="VPN drops", description="Every hour on the hour."),
+        "printer": make_ticket(other_user, subject="Printer jam", description="Tray 2 again."),
+        "badge": make_ticket(bob, subject="Badge", description="Garage door will not open."),
+    }
+
+
+def test_by_number(staff_client, tickets):
+    assert found(staff_client, str(tickets["printer"].pk)) == {tickets["printer"].pk}
+
+
+def test_by_number_with_a_hash(staff_client, tickets):
+    assert found(staff_client, f"#{tickets['badge'].pk}") == {tickets["badge"].pk}
+
+
+def test_a_bare_number_also_finds_it_in_the_text(staff_client, reporter, tickets):
+    extension = make_ticket(reporter, subject=f"Extension {tickets['vpn'].pk}0 is dead")
+    number = str(tickets["vpn"].pk)
+    assert found(staff_client, number) == {tickets["vpn"].pk, extension.pk}
+    assert found(staff_client, f"#{number}") == {tickets["vpn"].pk}
+
+
+def test_by_subject_words_in_any_case(staff_client, tickets):
+    assert found(staff_client, "vpn") == {tickets["vpn"].pk}
+
+
+def test_by_description_words(staff_client, tickets):
+    assert found(staff_client, "garage") == {tickets["badge"].pk}
+
+
+def test_every_word_must_match(staff_client, tickets):
+    assert found(staff_client, "printer tray") == {tickets["printer"].pk}
+    assert found(staff_client, "printer garage") == set()
+
+
+def test_by_reporter_username(staff_client, tickets):
+    assert found(staff_client, "Charlie") == {tickets["printer"].pk}
+
+
+def test_by_reporter_email_in_any_case(staff_client, tickets):
+    assert found(staff_client, "bob.builder@example.com") == {tickets["badge"].pk}
+
+
+def test_a_partial_username_is_not_a_reporter_match(staff_client, tickets):
+    assert found(staff_client, "charl") == set()
+
+
+def test_nothing_found(staff_client, tickets):
+    response = staff_client.get(QUEUE, {"q": "kettle"})
+    assert list(response.context["cl"].result_list) == []
+    assert "0 results" in response.content.decode()
+
+
+def test_search_combines_with_filters(staff_client, reporter, tickets):
+    done = make_ticket(reporter, subject="VPN again", status="closed")
+    assert found(staff_client, "vpn") == {tickets["vpn"].pk, done.pk}
+    response = staff_client.get(QUEUE, {"q": "vpn", "status": "active"})
+    assert {t.pk for t in response.context["cl"].result_list} == {tickets["vpn"].pk}
+
+
+def test_a_very_long_search_is_cut_not_refused(staff_client, tickets):
+    assert found(staff_client, "vpn " + "x" * 5000) == set()
+    assert staff_client.get(QUEUE, {"q": "a" * 5000}).status_code == 200
+
+
+def test_the_search_term_is_escaped_on_the_page(staff_client, tickets):
+    html = staff_client.get(QUEUE, {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert(1)</script>" not in html

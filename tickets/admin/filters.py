@@ -1,0 +1,66 @@
+"""List filters for the ticket queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
+
+from tickets import selectors, workflow
+from tickets.models import Ticket
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+ACTIVE = "active"
+MINE = "me"
+UNASSIGNED = "none"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """One status, or every status still being worked on."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(ACTIVE, "Active (new, open, pending)"), *Ticket.Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        value = self.value()
+        if value == ACTIVE:
+            return queryset.filter(status__in=workflow.ACTIVE_STATUSES)
+        if value in Ticket.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def staff_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """Active staff as filter choices, read once per request."""
+    if not hasattr(request, "_helpdesk_staff_choices"):
+        request._helpdesk_staff_choices = [
+            (str(pk), username)
+            for pk, username in selectors.staff_users().values_list("pk", "username")
+        ]
+    return request._helpdesk_staff_choices
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """Mine, unassigned, or one staff member's tickets."""
+
+    title = "assignee"
+    parameter_name = "assignee"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(MINE, "Mine"), (UNASSIGNED, "Unassigned"), *staff_choices(request)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        value = self.value()
+        if value == MINE:
+            return queryset.filter(assignee=request.user)
+        if value == UNASSIGNED:
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit() and len(value) < 19:
+            return queryset.filter(assignee_id=int(value))
+        return queryset

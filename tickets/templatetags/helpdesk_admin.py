@@ -1,0 +1,71 @@
+"""The staff console's dashboard, shown on the admin index."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from tickets import dashboard, selectors, workflow
+from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
+from tickets.models import Ticket
+
+register = template.Library()
+
+
+def _queue_url(**params: str) -> str:
+    url = reverse("admin:tickets_ticket_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def format_duration(value: timedelta | None) -> str:
+    """A duration the way people say it: "45 min", "3 h 10 min", "2 days 4 h"."""
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 1:
+        return f"{int(value.total_seconds())} s"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{minutes} min"
+
+
+@register.inclusion_tag("admin/tickets/dashboard.html", takes_context=True)
+def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
+    request = context["request"]
+    user = request.user
+    if not (workflow.is_helpdesk_staff(user) and user.has_perm("tickets.view_ticket")):
+        return {"show": False}
+    tickets = selectors.visible_tickets(user)
+    load = dashboard.workload(user, tickets)
+    days = dashboard.daily_activity(tickets)
+    first_reply = dashboard.first_staff_reply(tickets)
+    return {
+        "show": True,
+        "statuses": [
+            {
+                "value": value,
+                "label": label,
+                "count": load.by_status[value],
+                "url": _queue_url(status=value),
+            }
+            for value, label in Ticket.Status.choices
+        ],
+        "unassigned": {
+            "count": load.unassigned,
+            "url": _queue_url(status=ACTIVE, assignee=UNASSIGNED),
+        },
+        "mine": {"count": load.mine, "url": _queue_url(status=ACTIVE, assignee=MINE)},
+        "days": days,
+        "chart": dashboard.activity_chart(days),
+        "first_reply": first_reply,
+        "first_reply_median": format_duration(first_reply.median),
+        "window": dashboard.DAYS,
+    }
