@@ -54,7 +54,9 @@ def assert_reply_and_status_stored(ticket, *, author, body: str, status: str) ->
 # --- the day's queue ------------------------------------------------------------------
 
 
-def test_staff_reply_to_a_new_ticket_and_set_it_pending(page, screenshot, agent, reporter):
+def test_staff_reply_to_a_new_ticket_and_set_it_pending(
+    page, new_page, sign_in, screenshot, agent, reporter
+):
     ticket = make_ticket(reporter, subject="Printer on fire", description="Floor 3, tray 2.")
     make_ticket(reporter, subject="VPN drops every hour", status="open")
     make_ticket(reporter, subject="Badge does not open the garage", priority="urgent")
@@ -68,7 +70,8 @@ def test_staff_reply_to_a_new_ticket_and_set_it_pending(page, screenshot, agent,
     page.locator("textarea[name=reply]").wait_for()
     reply_and_set_status(page, "Which printer is it, the one by the window?", "pending")
     screenshot(page, "admin-ticket-reply")
-    page.click("input[name=_save]")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
 
     # Back on the queue as it was filtered, with the outcome said.
     page.locator(".messagelist").wait_for()
@@ -82,9 +85,14 @@ def test_staff_reply_to_a_new_ticket_and_set_it_pending(page, screenshot, agent,
         body="Which printer is it, the one by the window?",
         status="pending",
     )
-    # Next, after merging the web pages: the reporter's page (/tickets/<id>/)
-    # shows the reply and the new status, e.g.
-    #   reporter_sees_reply_and_status(new_page(), ticket, reply, "Pending")
+    # Alice's own page shows the reply and that the ticket waits on her.
+    alice = new_page()
+    sign_in(alice, "alice")
+    alice.goto(f"/tickets/{ticket.pk}/")
+    conversation = alice.inner_text("main")
+    assert "Which printer is it, the one by the window?" in conversation
+    assert "Waiting on you" in conversation
+    screenshot(alice, "reporter-sees-staff-reply")
 
 
 def test_staff_move_tickets_to_pending_in_bulk_and_see_what_was_skipped(
@@ -97,7 +105,8 @@ def test_staff_move_tickets_to_pending_in_bulk_and_see_what_was_skipped(
     for ticket in [*tickets, closed]:
         page.check(f"input.action-select[value='{ticket.pk}']")
     page.select_option("select[name=action]", "set_pending")
-    page.click(".actions button[name=index]")
+    with page.expect_navigation():
+        page.click(".actions button[name=index]")
     page.locator(".messagelist").wait_for()
     text = page.inner_text(".messagelist")
     assert "Moved 2 tickets to pending." in text
@@ -116,13 +125,15 @@ def test_a_colleagues_change_refuses_a_stale_save(page, screenshot, agent, other
     reply_and_set_status(page, "Looking into it now.", "open")
     # Dana answers first, from her own console.
     services.post_message(actor=other_agent, ticket=ticket, body="On it — Dana")
-    page.click("input[name=_save]")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
     page.locator(".messagelist").wait_for()
     assert "Not saved: someone else changed" in page.inner_text(".messagelist")
     assert page.input_value("textarea[name=reply]") == "Looking into it now."
     assert "On it — Dana" in page.inner_text(".hd-conversation")
     screenshot(page, "admin-ticket-stale")
-    page.click("input[name=_save]")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
     page.locator(".messagelist").wait_for()
     assert "reply sent, status set to open" in page.inner_text(".messagelist")
     bodies = [m.body for m in selectors.visible_messages(agent, ticket)]
@@ -171,7 +182,8 @@ def test_staff_open_a_ticket_for_a_caller_and_hand_it_to_a_colleague(
     page.fill("textarea[name=description]", "Called in: the VPN drops every hour.")
     page.select_option("select[name=priority]", "high")
     screenshot(page, "admin-ticket-add")
-    page.click("input[name=_save]")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
     page.locator(".messagelist").wait_for()
     assert "opened for alice" in page.inner_text(".messagelist")
     ticket = selectors.visible_tickets(agent).get()
@@ -182,7 +194,8 @@ def test_staff_open_a_ticket_for_a_caller_and_hand_it_to_a_colleague(
     )
 
     choose_in_autocomplete(page, "assignee", "da", "dana")
-    page.click("input[name=_continue]")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
     page.locator(".messagelist").wait_for()
     assert "assigned to dana" in page.inner_text(".messagelist")
     assert selectors.get_visible_ticket(agent, ticket.pk).assignee == other_agent
