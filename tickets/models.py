@@ -138,6 +138,16 @@ class Ticket(models.Model):
                 name="tickets_resolved",
                 condition=Q(resolved_at__isnull=False),
             ),
+            # Tickets by priority, ties by id: the API's ?ordering=(-)priority and
+            # the console's priority column, read forwards or backwards.
+            models.Index(fields=["priority_rank", "id"], name="tickets_priority"),
+            # The console sorts a column ascending with the newest id first for ties.
+            models.Index(fields=["priority_rank", "-id"], name="tickets_priority_newest"),
+            # One status by priority: triage, "open tickets, most urgent first".
+            models.Index(fields=["status", "priority_rank", "id"], name="tickets_status_priority"),
+            # One priority's tickets counted per status: the console's status
+            # tabs when the list is filtered by priority.
+            models.Index(fields=["priority", "status"], name="tickets_priority_status"),
         ]
 
     def __str__(self) -> str:

@@ -68,6 +68,8 @@ def staff_users() -> QuerySet[User]:
 
 # How many of the most recent matches are ranked by relevance (PostgreSQL).
 RELEVANCE_WINDOW = 1000
+# Up to how many matches a search is answered from the full-text index alone.
+SEARCH_PROBE = 1000
 
 
 def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> QuerySet[Ticket]:
@@ -84,16 +86,26 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
         return tickets
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        tickets = tickets.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_vector"), query)
-        )
+        matching = tickets.filter(search_vector=query)
+        # Probe how many tickets match, unordered, so the planner answers from
+        # the GIN index for a rare word and stops early for a common one. Few
+        # matches: list exactly those (a walk down the last-update index would
+        # read the whole table to find that a rare word matches nothing). Many:
+        # the caller's order, walked from its index, meets them soon enough.
+        probe = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+        few = len(probe) <= SEARCH_PROBE
+        if few:
+            matching = tickets.filter(pk__in=probe)
+        matching = matching.annotate(search_rank=SearchRank(F("search_vector"), query))
         if by_relevance:
-            # Ranking every match of a common word means scoring hundreds of
-            # thousands of rows; rank the most recent matches only, which the
-            # last-update index finds without a sort.
-            recent = tickets.order_by("-updated_at", "-id").values("pk")[:RELEVANCE_WINDOW]
-            tickets = tickets.filter(pk__in=recent).order_by("-search_rank", "-updated_at", "-id")
-        return tickets
+            if not few:
+                # Ranking every match of a common word means scoring hundreds of
+                # thousands of rows; rank the most recent matches only, which the
+                # last-update index finds without a sort.
+                recent = matching.order_by("-updated_at", "-id").values("pk")[:RELEVANCE_WINDOW]
+                matching = matching.filter(pk__in=recent)
+            matching = matching.order_by("-search_rank", "-updated_at", "-id")
+        return matching
     for word in words[:10]:
         tickets = tickets.filter(Q(subject__icontains=word) | Q(description__icontains=word))
     return tickets

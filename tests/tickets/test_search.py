@@ -65,3 +65,18 @@ def test_the_search_index_exists_on_postgresql():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'tickets_ticket_search'")
         (definition,) = cursor.fetchone()
     assert "gin (search_vector)" in definition
+
+
+@postgres_only
+@pytest.mark.parametrize("probe", [1, 1000])
+def test_search_finds_the_same_tickets_with_few_or_many_matches(reporter, monkeypatch, probe):
+    # Few matches are listed from the full-text index; many, by walking the
+    # list's order. Either way the same tickets, in the caller's order.
+    monkeypatch.setattr(selectors, "SEARCH_PROBE", probe)
+    older = make_ticket(reporter, subject="Printer jams", description="tray 2")
+    newer = make_ticket(reporter, subject="Printers again", description="tray 1")
+    make_ticket(reporter, subject="Keyboard", description="sticky keys")
+    found = selectors.search(Ticket.objects.order_by("-updated_at", "-id"), "printer")
+    assert list(found) == [newer, older]
+    ranked = selectors.search(Ticket.objects.all(), "printer tray", by_relevance=True)
+    assert set(ranked) == {newer, older}

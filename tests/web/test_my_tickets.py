@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -147,8 +148,9 @@ def test_the_query_count_does_not_grow_with_the_tickets(
     for i in range(30):
         make_ticket(reporter, subject=f"Ticket {i}", assignee=agent if i % 2 else None)
     # Expect 4 queries: the session, the user, every tab's count in one
-    # aggregate, and the page of tickets with reporter and assignee joined.
-    with django_assert_num_queries(4):
+    # aggregate, and the page of tickets with reporter and assignee joined; on
+    # PostgreSQL one more, as full-text search first probes how many match.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
         response = alice.get("/tickets/", {"tab": "all", "q": "ticket"})
     assert len(subjects(response)) == 25
 

@@ -22,7 +22,9 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.cap + 1].count()
+        # Unordered: any cap + 1 rows will do, so the database may count them
+        # from whichever index fits the filters instead of walking the list's order.
+        counted = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
