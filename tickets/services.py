@@ -216,8 +216,12 @@ def report_issue(
     description: str,
     subject: str | None = None,
     priority: str | None = None,
+    actor: User | None = None,
 ) -> Ticket:
-    """Open a new ticket for `reporter`."""
+    """Open a new ticket for `reporter`: by themselves, or by staff (`actor`) for them."""
+    actor = actor or reporter
+    if actor.pk != reporter.pk and not workflow.is_helpdesk_staff(actor):
+        raise NotAllowed("Only helpdesk staff may open tickets for someone else.")
     if not reporter.is_active:
         raise NotAllowed("Inactive users cannot report issues.")
     description = _clean_text(description, field="description", max_length=TEXT_MAX_LENGTH)
@@ -235,7 +239,7 @@ def report_issue(
         created_at=now,
         updated_at=now,
     )
-    _record(ticket, reporter, Kind.CREATED, new=Status.NEW, at=now)
+    _record(ticket, actor, Kind.CREATED, new=Status.NEW, at=now)
     _flush_events(ticket)
     return ticket
 

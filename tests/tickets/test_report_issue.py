@@ -93,3 +93,16 @@ def test_an_inactive_user_cannot_report():
     with pytest.raises(NotAllowed):
         services.report_issue(reporter=ghost, description="Boo")
     assert not Ticket.objects.exists()
+
+
+def test_staff_open_a_ticket_for_someone_and_the_trail_names_them(reporter, agent):
+    ticket = services.report_issue(actor=agent, reporter=reporter, description="Called in")
+    assert ticket.reporter == reporter
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.kind, event.actor) == ("created", agent)
+
+
+def test_an_end_user_cannot_open_a_ticket_for_someone_else(reporter, other_user):
+    with pytest.raises(NotAllowed):
+        services.report_issue(actor=other_user, reporter=reporter, description="In your name")
+    assert not Ticket.objects.exists()

@@ -608,6 +608,7 @@ class TicketAdmin(admin.ModelAdmin):
             if form.is_valid():
                 try:
                     ticket = services.report_issue(
+                        actor=request.user,
                         reporter=form.cleaned_data["reporter"],
                         subject=form.cleaned_data["subject"],
                         description=form.cleaned_data["description"],
