@@ -114,6 +114,9 @@ def _clean_assignee(value: Any) -> User | None:
 def _lock(ticket: Ticket | int, actor: User) -> Ticket:
     """Re-read the ticket with its row locked, as the actor may see it."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    if not isinstance(pk, int) or not 0 < pk < 2**63:
+        # Not an id the database could hold (SQLite would fail on it).
+        raise TicketNotFound()
     try:
         locked = (
             Ticket.objects.select_for_update(of=("self",))
@@ -265,7 +268,13 @@ def modify_ticket(
     _check_open(locked)
 
     role = workflow.role_of(actor, locked)
-    forbidden = set(changes) - (STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS)
+    allowed = STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS
+    # Sending back a staff-only field unchanged (a whole ticket PUT back, say) is no change.
+    forbidden = {
+        name
+        for name in set(changes) - allowed
+        if changes[name] != getattr(locked, name)
+    }
     if forbidden:
         names = " and ".join(sorted(forbidden))
         raise NotAllowed(f"Only helpdesk staff may change the {names} of a ticket.")
@@ -400,7 +409,12 @@ def post_message(
     ):
         _set_status(locked, actor, Status.OPEN, at=now)
         changed |= {"status", "resolved_at"}
-    _save(locked, changed, at=now)
+    if message.is_internal:
+        # A note changes nothing the reporter can see: leaving the ticket's
+        # version and last update alone keeps it from showing that one was written.
+        _flush_events(locked)
+    else:
+        _save(locked, changed, at=now)
     message.ticket = locked
     return message
 

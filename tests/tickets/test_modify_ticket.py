@@ -184,3 +184,17 @@ def test_a_user_who_was_staff_loses_staff_rights(reporter, ticket):
     ex_staff = UserFactory(is_staff=False)
     with pytest.raises(TicketNotFound):
         services.modify_ticket(actor=ex_staff, ticket=ticket, priority="low")
+
+
+def test_a_reporter_may_send_staff_fields_back_unchanged(reporter, agent):
+    ticket = make_ticket(reporter, assignee=agent, priority="high")
+    updated = services.modify_ticket(
+        actor=reporter, ticket=ticket, subject="Clearer", priority="high", assignee=agent
+    )
+    assert (updated.subject, updated.priority, updated.assignee) == ("Clearer", "high", agent)
+
+
+@pytest.mark.parametrize("pk", [0, -5, 2**63, 10**30])
+def test_ids_the_database_cannot_hold_are_not_found(reporter, pk):
+    with pytest.raises(TicketNotFound):
+        services.modify_ticket(actor=reporter, ticket=pk, subject="x")

@@ -29,6 +29,14 @@ def test_staff_post_an_internal_note(agent, ticket):
     assert TicketEvent.objects.get(ticket=ticket, kind="message_posted").is_internal
 
 
+def test_an_internal_note_leaves_what_the_reporter_sees_alone(agent, ticket):
+    services.post_message(actor=agent, ticket=ticket, body="Looks like DNS", is_internal=True)
+    after = Ticket.objects.get(pk=ticket.pk)
+    # Neither the version (the API's ETag) nor the last update moves, so the
+    # reporter cannot tell that a note was written.
+    assert (after.version, after.updated_at) == (ticket.version, ticket.updated_at)
+
+
 def test_reporter_cannot_post_internal_notes(reporter, ticket):
     with pytest.raises(NotAllowed):
         services.post_message(actor=reporter, ticket=ticket, body="psst", is_internal=True)
