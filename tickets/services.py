@@ -270,11 +270,7 @@ def modify_ticket(
     role = workflow.role_of(actor, locked)
     allowed = STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS
     # Sending back a staff-only field unchanged (a whole ticket PUT back, say) is no change.
-    forbidden = {
-        name
-        for name in set(changes) - allowed
-        if changes[name] != getattr(locked, name)
-    }
+    forbidden = {name for name in set(changes) - allowed if changes[name] != getattr(locked, name)}
     if forbidden:
         names = " and ".join(sorted(forbidden))
         raise NotAllowed(f"Only helpdesk staff may change the {names} of a ticket.")
