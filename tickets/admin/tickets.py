@@ -100,6 +100,16 @@ def _skip_reason(exc: Exception) -> str:
     return str(exc)
 
 
+def _bulk_action(description: str, method: str, value: str) -> Callable:
+    """An admin action that calls `method` of the ModelAdmin with one fixed value."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(model_admin: TicketAdmin, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        getattr(model_admin, method)(request, queryset, value)
+
+    return action
+
+
 class TicketAdmin(admin.ModelAdmin):
     list_display = (
         "number",
@@ -354,21 +364,10 @@ class TicketAdmin(admin.ModelAdmin):
             apply=lambda t: services.change_status(actor=request.user, ticket=t.pk, status=status),
         )
 
-    @admin.action(description="Set status: open", permissions=["change"])
-    def set_open(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_status(request, queryset, Status.OPEN)
-
-    @admin.action(description="Set status: pending", permissions=["change"])
-    def set_pending(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_status(request, queryset, Status.PENDING)
-
-    @admin.action(description="Set status: resolved", permissions=["change"])
-    def set_resolved(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_status(request, queryset, Status.RESOLVED)
-
-    @admin.action(description="Set status: closed", permissions=["change"])
-    def set_closed(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_status(request, queryset, Status.CLOSED)
+    set_open = _bulk_action("Set status: open", "_set_status", Status.OPEN)
+    set_pending = _bulk_action("Set status: pending", "_set_status", Status.PENDING)
+    set_resolved = _bulk_action("Set status: resolved", "_set_status", Status.RESOLVED)
+    set_closed = _bulk_action("Set status: closed", "_set_status", Status.CLOSED)
 
     def _modify(
         self, request: HttpRequest, queryset: QuerySet[Ticket], done: str, **changes
@@ -395,21 +394,10 @@ class TicketAdmin(admin.ModelAdmin):
             request, queryset, f"Set {{n}} {{noun}} to {priority} priority", priority=priority
         )
 
-    @admin.action(description="Set priority: low", permissions=["change"])
-    def set_priority_low(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_priority(request, queryset, Priority.LOW)
-
-    @admin.action(description="Set priority: normal", permissions=["change"])
-    def set_priority_normal(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_priority(request, queryset, Priority.NORMAL)
-
-    @admin.action(description="Set priority: high", permissions=["change"])
-    def set_priority_high(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_priority(request, queryset, Priority.HIGH)
-
-    @admin.action(description="Set priority: urgent", permissions=["change"])
-    def set_priority_urgent(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
-        self._set_priority(request, queryset, Priority.URGENT)
+    set_priority_low = _bulk_action("Set priority: low", "_set_priority", Priority.LOW)
+    set_priority_normal = _bulk_action("Set priority: normal", "_set_priority", Priority.NORMAL)
+    set_priority_high = _bulk_action("Set priority: high", "_set_priority", Priority.HIGH)
+    set_priority_urgent = _bulk_action("Set priority: urgent", "_set_priority", Priority.URGENT)
 
     # --- deleting (superusers only) ----------------------------------------
 
