@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.authentication import TokenAuthentication
-from accounts.lockout import lockout_username
+from accounts.lockout import forget_failures
 from accounts.models import ApiToken, User
 from tickets.api import schema
 from tickets.api.exceptions import InvalidCredentials
@@ -143,13 +141,7 @@ def _signed_in(request: HttpRequest, user: User) -> None:
     has no use for one.
     """
     update_last_login(None, user)
-    if settings.AXES_RESET_ON_SUCCESS:
-        # The failures counted so far, for this username or from this address.
-        axes_reset(
-            ip=getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR"),
-            username=lockout_username(request, {"username": user.get_username()}),
-            ip_or_username=True,
-        )
+    forget_failures(user.get_username())
 
 
 class MeView(ApiViewMixin, APIView):

@@ -1,7 +1,10 @@
-"""django-axes hooks."""
+"""django-axes hooks: one lockout key per account, the real client address, the answer."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from axes.utils import reset
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,16 +12,52 @@ from django.shortcuts import render
 from helpdesk.errors import problem_response
 
 
+def canonical_username(username: str) -> str:
+    """The key of an account's failed sign-ins, however its name is typed.
+
+    Sign-in finds "alice" for "ALICE", and on PostgreSQL also for "al\u0131ce" (its
+    case-insensitive match upper-cases both sides, and "\u0131".upper() is "I"):
+    every spelling that reaches one account must share one count, or each would
+    get five guesses of its own. So: NFKC, trimmed, upper-cased.
+    """
+    return unicodedata.normalize("NFKC", username).strip().upper()
+
+
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
-    # Sign-in ignores case, so the failure count must too: otherwise "ALICE",
-    # "Alice" and "alice" would each get their own five guesses.
     username = None
     if credentials:
         username = credentials.get("username")
     if username is None and request is not None:
         data = request.POST if request.method == "POST" else {}
         username = data.get("username")
-    return username.strip().lower() if isinstance(username, str) else username
+    return canonical_username(username) if isinstance(username, str) else username
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the one our own proxies saw.
+
+    With TRUSTED_PROXY_COUNT proxies in front, the address their nearest
+    neighbour reported is that many entries from the right of X-Forwarded-For
+    (the rule DRF's throttles follow too); anything further left is whatever the
+    client chose to send. Without proxies, the header is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return remote
+
+
+def forget_failures(username: str) -> None:
+    """After a successful sign-in (or password reset): this account's failures only.
+
+    Never those of the address: a sign-in of one's own throw-away account would
+    otherwise wipe the count of guesses made at someone else's.
+    """
+    reset(username=canonical_username(username))
 
 
 def lockout_response(

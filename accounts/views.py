@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services
 from accounts.forms import ApiTokenForm, LoginForm, SignupForm
+from accounts.lockout import forget_failures
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -118,7 +118,7 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
         response = super().form_valid(form)
         # Whoever can read the account's email owns it: lift a lockout on its
         # username, or a reset would not help the person locked out.
-        axes_reset(username=form.user.get_username().lower())
+        forget_failures(form.user.get_username())
         return response
 
 

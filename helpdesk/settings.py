@@ -155,10 +155,15 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success forgets that account's failures only (accounts.lockout.forget_failures):
+# axes' own reset would also forget every failure from the address.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0") or None
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# How many proxies in front of the app set X-Forwarded-For; only their entries
+# are believed (for lockouts and API throttles). 0: the header is ignored.
+TRUSTED_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
@@ -257,7 +262,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tickets.api.exceptions.problem_exception_handler",
     # Throttles key anonymous callers by address: trust X-Forwarded-For only
     # from as many proxies as django-axes does, never from any client.
-    "NUM_PROXIES": envint("AXES_PROXY_COUNT", "0"),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.lockout import canonical_username
+
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
@@ -39,5 +41,5 @@ class TokenUsernameThrottle(SimpleRateThrottle):
             return None
         # Sign-in ignores case, and so must the count. Hashing keeps the cache
         # key short and free of characters a cache backend might refuse.
-        ident = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+        ident = hashlib.sha256(canonical_username(username).encode()).hexdigest()
         return self.cache_format % {"scope": "token-username", "ident": ident}
