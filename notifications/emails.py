@@ -63,7 +63,10 @@ def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
         "preferences_url": preferences_link(),
         "site_name": settings.SITE_NAME,
     }
-    subject = f"[#{ticket.pk}] {ticket.subject}"
+    # Subjects are single-line plain text (the services see to it); stay safe
+    # with rows written before that rule or by the bulk loader.
+    one_line = " ".join(ticket.subject.split())
+    subject = f"[#{ticket.pk}] {one_line}"
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     root = thread_root_id(ticket.pk)

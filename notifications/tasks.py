@@ -83,7 +83,16 @@ def deliver_email(delivery_id: int) -> str:
 
         delivery.attempts += 1
         try:
-            build_email(delivery).send()
+            email = build_email(delivery)
+        except Exception as exc:
+            # Not something a retry would fix: record it and stop.
+            logger.exception("Building the email of delivery %s failed", delivery.pk)
+            delivery.status = EmailDelivery.Status.FAILED
+            delivery.last_error = f"Could not build the email: {type(exc).__name__}: {exc}"[:2000]
+            delivery.save(update_fields=["attempts", "status", "last_error"])
+            return "failed"
+        try:
+            email.send()
         except Exception as exc:
             logger.warning(
                 "Sending delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, exc

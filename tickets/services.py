@@ -8,6 +8,7 @@ Django's ValidationError for bad field values; on any error nothing is written.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +80,13 @@ def _clean_subject(subject: Any, *, description: str) -> str:
         subject, field="subject", max_length=SUBJECT_MAX_LENGTH, required=False
     ).strip()
     if subject:
-        if "\n" in subject:
-            raise ValidationError({"subject": "Subject must be a single line."})
+        subject = subject.replace("\t", " ")
+        # Any line break (U+2028 too) or control character would break the
+        # subject line of every email about the ticket.
+        if len(subject.splitlines()) > 1 or any(
+            unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in subject
+        ):
+            raise ValidationError({"subject": "Subject must be a single line of plain text."})
         return subject
     return subject_from_description(description)
 
@@ -88,8 +94,9 @@ def _clean_subject(subject: Any, *, description: str) -> str:
 def subject_from_description(description: str) -> str:
     """The first non-blank line of the description, cut to the subject's length."""
     for line in description.splitlines():
-        if line.strip():
-            return line.strip()[:SUBJECT_MAX_LENGTH]
+        line = "".join(" " if unicodedata.category(c) == "Cc" else c for c in line).strip()
+        if line:
+            return line[:SUBJECT_MAX_LENGTH]
     return ""
 
 

@@ -198,3 +198,33 @@ def test_internal_note_emails_are_marked_as_staff_only(mail, reporter, agent, ot
     (email,) = mail.last
     assert "internal note (staff only)" in email.body
     assert email.to == ["sam@example.com"]
+
+
+@pytest.mark.django_db
+def test_an_email_that_cannot_be_built_fails_at_once_without_retries(
+    mail, agent, ticket, monkeypatch
+):
+    import notifications.tasks
+
+    def broken(delivery):
+        raise ValueError("Header values may not contain linefeed")
+
+    monkeypatch.setattr(notifications.tasks, "build_email", broken)
+    mail.during(lambda: services.post_message(actor=agent, ticket=ticket, body="Hi"))
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "Could not build the email" in delivery.last_error
+
+
+@pytest.mark.django_db
+def test_an_old_subject_with_a_line_break_still_makes_a_one_line_email_subject(
+    mail, agent, reporter
+):
+    from tickets.models import Ticket
+
+    ticket = make_ticket(reporter)
+    Ticket.objects.filter(pk=ticket.pk).update(subject="one\u2028two")  # written before the rule
+    mail.during(lambda: services.post_message(actor=agent, ticket=ticket, body="Hi"))
+    (email,) = mail.last
+    assert email.subject == f"[#{ticket.pk}] one two"
+    email.message()  # renders the headers without complaint

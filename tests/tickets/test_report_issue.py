@@ -106,3 +106,20 @@ def test_an_end_user_cannot_open_a_ticket_for_someone_else(reporter, other_user)
     with pytest.raises(NotAllowed):
         services.report_issue(actor=other_user, reporter=reporter, description="In your name")
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("breaker", ["\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x85", "\x01"])
+def test_a_subject_with_any_line_break_or_control_character_is_refused(reporter, breaker):
+    with pytest.raises(ValidationError) as excinfo:
+        services.report_issue(reporter=reporter, subject=f"one{breaker}two", description="ok")
+    assert "single line" in excinfo.value.message_dict["subject"][0]
+
+
+def test_a_derived_subject_stops_at_any_line_break(reporter):
+    ticket = services.report_issue(reporter=reporter, description="first\u2028second\nthird")
+    assert ticket.subject == "first"
+
+
+def test_a_tab_in_the_subject_becomes_a_space(reporter):
+    ticket = services.report_issue(reporter=reporter, subject="VPN\tdown", description="ok")
+    assert ticket.subject == "VPN down"
