@@ -12,14 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.forms import ApiTokenForm, LoginForm, SignupForm
 from accounts.lockout import forget_failures
+from helpdesk import ratelimit
+from helpdesk.ratelimit import by_address, rate_limited
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -48,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("signup", by_address)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("tickets:list")
@@ -101,6 +105,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     extra_email_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
     extra_context = SITE_CONTEXT
+
+    @method_decorator(rate_limited("password_reset", by_address))
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # A few links an hour to one address at most, or the form would mail-bomb
+        # it. Past that, the page says the same as ever and sends nothing.
+        if ratelimit.hit("password_reset_email", form.cleaned_data["email"].strip().lower()):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -8,6 +8,7 @@ nothing set, the project runs on an SQLite file next to manage.py.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -244,6 +245,19 @@ TASKS = {
 # Notification emails: tries per email, and the first retry's delay (each next one is 4x).
 NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", "5")
 NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")
+
+# Rate limits of the web forms (helpdesk.ratelimit), per client address or
+# per user: "N/s", "N/m", "N/h" or "N/d".
+RATE_LIMITS = {
+    "signup": os.getenv("RATE_SIGNUP", "10/h"),
+    "password_reset": os.getenv("RATE_PASSWORD_RESET", "10/h"),
+    "password_reset_email": os.getenv("RATE_PASSWORD_RESET_EMAIL", "3/h"),
+    "report": os.getenv("RATE_REPORT", "30/h"),
+    "reply": os.getenv("RATE_REPLY", "120/h"),
+}
+for _name, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9]\d*/[smhd]", _rate):
+        raise ImproperlyConfigured(f"Unexpected rate {_rate!r} for {_name}, use e.g. '10/h'")
 
 # Limits on what a request may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

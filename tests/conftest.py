@@ -31,3 +31,13 @@ def other_agent(db):
 @pytest.fixture
 def ticket(reporter):
     return make_ticket(reporter)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and throttles start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

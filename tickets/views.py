@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from helpdesk.ratelimit import by_user, rate_limited
 from tickets import selectors, services, workflow
 from tickets.exceptions import (
     InvalidTransition,
@@ -345,6 +346,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@rate_limited("report", by_user)
 def ticket_new(request: HttpRequest) -> HttpResponse:
     form = ReportIssueForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -372,6 +374,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limited("reply", by_user)
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(request, pk)
     form = ReplyForm(request.POST)
