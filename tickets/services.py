@@ -138,6 +138,13 @@ def _lock(ticket: Ticket | int, actor: User) -> Ticket:
     return locked
 
 
+def _differs(ticket: Ticket, name: str, value: Any) -> bool:
+    if name == "assignee":
+        # A user, or (from an interface that may not look staff up) an id.
+        return getattr(value, "pk", value) != ticket.assignee_id
+    return value != getattr(ticket, name)
+
+
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != ticket.version:
         raise StaleVersion(expected=int(expected_version), current=ticket.version)
@@ -277,10 +284,12 @@ def modify_ticket(
     role = workflow.role_of(actor, locked)
     allowed = STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS
     # Sending back a staff-only field unchanged (a whole ticket PUT back, say) is no change.
-    forbidden = {name for name in set(changes) - allowed if changes[name] != getattr(locked, name)}
+    forbidden = {name for name in set(changes) - allowed if _differs(locked, name, changes[name])}
     if forbidden:
         names = " and ".join(sorted(forbidden))
         raise NotAllowed(f"Only helpdesk staff may change the {names} of a ticket.")
+    # What is left of the staff-only fields is unchanged: nothing to do for them.
+    changes = {name: value for name, value in changes.items() if name in allowed}
 
     now = timezone.now()
     changed: set[str] = set()

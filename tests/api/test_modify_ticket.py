@@ -242,3 +242,22 @@ def test_an_unknown_field_is_a_400_not_a_silent_no_op(as_reporter, ticket):
 
     assert body["errors"] == {"subjet": ["Unknown field."]}
     assert fresh(ticket).version == 1
+
+
+def test_an_end_user_cannot_tell_staff_ids_from_other_ids(as_reporter, reporter, agent, other_user):
+    ticket = make_ticket(reporter)
+    url = f"/api/v1/tickets/{ticket.pk}/"
+    answers = {
+        who: as_reporter.patch(url, {"assignee": pk}, format="json").status_code
+        for who, pk in {"staff": agent.pk, "end user": other_user.pk, "nobody": 999_999}.items()
+    }
+    assert answers == {"staff": 403, "end user": 403, "nobody": 403}
+
+
+def test_an_end_user_may_send_the_current_assignee_back(as_reporter, reporter, agent):
+    ticket = make_ticket(reporter, assignee=agent)
+    response = as_reporter.patch(
+        f"/api/v1/tickets/{ticket.pk}/", {"subject": "Clearer", "assignee": agent.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["subject"] == "Clearer"

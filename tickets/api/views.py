@@ -273,7 +273,7 @@ class TicketViewSet(
         return _ticket_response(request, ticket)
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        serializer = TicketUpdateSerializer(data=request.data)
+        serializer = TicketUpdateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         ticket = services.modify_ticket(
             actor=request.user,
