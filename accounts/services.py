@@ -103,6 +103,12 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of the user (after a password change or reset); how many."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
 def api_token_authenticate(raw: str) -> ApiToken | None:
     """The active user's token with this raw key, or None."""
     if not raw or len(raw) > 200:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,9 +27,13 @@ from helpdesk.ratelimit import by_address, rate_limited
 if TYPE_CHECKING:
     from django.forms import Form
 
-# The raw value of a new API token waits here between the POST that made it
-# and the one page view that shows it; it is never stored anywhere else.
-NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105 - a key name, not a secret
+    from accounts.models import User
+
+# The raw value of a new API token waits in this cookie (signed, two minutes)
+# between the POST that made it and the one page view that shows it.
+NEW_TOKEN_COOKIE = "new_api_token"  # noqa: S105 - a cookie name, not a secret
+# Long enough to survive a slow redirect, short enough not to linger.
+NEW_TOKEN_MAX_AGE = 120
 # Sign-up logs the new user in straight away; name the backend, as axes' comes first.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SITE_CONTEXT = {"site_name": settings.SITE_NAME}
@@ -89,12 +93,30 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+def _revoke_tokens_after_new_password(request: HttpRequest, user: User) -> None:
+    # A new password shuts out whoever knew the old one: their sessions end
+    # (Django sees to that) and so do any API tokens they made with it.
+    revoked = services.api_tokens_revoke_all(user=user)
+    if revoked:
+        messages.info(
+            request,
+            f"Your {revoked} API token{'s' if revoked > 1 else ''} "
+            f"{'were' if revoked > 1 else 'was'} revoked with the old password; "
+            "create new ones for your programs.",
+        )
+
+
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     http_method_names = FORM_METHODS
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("account")
     success_message = "Your password has been changed."
     extra_context = SITE_CONTEXT
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        _revoke_tokens_after_new_password(self.request, form.user)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -134,6 +156,7 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
         # Whoever can read the account's email owns it: lift a lockout on its
         # username, or a reset would not help the person locked out.
         forget_failures(form.user.get_username())
+        _revoke_tokens_after_new_password(self.request, form.user)
         return response
 
 
@@ -155,21 +178,36 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "raw": raw}
             messages.success(request, f"Token “{token.name}” created.")
-            return redirect("api_tokens")
+            response = redirect("api_tokens")
+            # The raw value rides to the next page in a short-lived signed
+            # cookie, never in the session: the server keeps only its hash.
+            response.set_signed_cookie(
+                NEW_TOKEN_COOKIE,
+                f"{token.pk}:{raw}",
+                salt=NEW_TOKEN_COOKIE,
+                max_age=NEW_TOKEN_MAX_AGE,
+                path=reverse("api_tokens"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Strict",
+            )
+            return response
 
-    # Shown once: taken out of the session by the page that displays it (not
-    # by a HEAD request, which would display nothing).
-    new_token = None
-    if request.method == "GET":
-        new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     tokens = list(request.user.api_tokens.order_by("-created_at", "-id"))
-    if new_token:
-        new_token["token"] = next((t for t in tokens if t.pk == new_token["id"]), None)
-        if new_token["token"] is None:
-            new_token = None
-    return render(
+    # Shown once, by the page that displays it (not by a HEAD request).
+    new_token = None
+    cookie = None
+    if request.method == "GET":
+        cookie = request.get_signed_cookie(
+            NEW_TOKEN_COOKIE, default=None, salt=NEW_TOKEN_COOKIE, max_age=NEW_TOKEN_MAX_AGE
+        )
+    if cookie:
+        token_id, _, raw = cookie.partition(":")
+        token = next((t for t in tokens if str(t.pk) == token_id), None)
+        if token is not None:
+            new_token = {"token": token, "raw": raw}
+    response = render(
         request,
         "accounts/api_tokens.html",
         {
@@ -179,6 +217,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             "api_base": request.build_absolute_uri("/api/v1/"),
         },
     )
+    if cookie is not None:
+        response.delete_cookie(NEW_TOKEN_COOKIE, path=reverse("api_tokens"), samesite="Strict")
+    if new_token:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
