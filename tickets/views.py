@@ -315,7 +315,8 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
 @require_safe
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    # NUL cannot reach PostgreSQL; it means nothing in a search anyway.
+    q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].replace("\x00", "").strip()
     tab = TABS_BY_KEY.get(request.GET.get("tab", ""), TABS[0])
     # Everyone's list is the tickets they reported, staff included: staff work
     # the whole queue in the staff console.

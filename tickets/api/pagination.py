@@ -78,7 +78,13 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        # The length check first: int() refuses numbers of over 4,300 digits.
+        if (
+            len(raw) > 6
+            or not raw.isascii()
+            or not raw.isdigit()
+            or not 1 <= int(raw) <= self.max_page_size
+        ):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -146,6 +152,8 @@ class KeysetPagination(BasePagination):
             return raw
         if not isinstance(raw, str) or "\x00" in raw or len(raw) > 200:
             raise ValueError
+        # A lone surrogate (JSON allows "\ud800") cannot be sent to the database.
+        raw.encode("utf-8")
         return raw
 
     # --- the page -------------------------------------------------------------------
