@@ -20,6 +20,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        import helpdesk.checks  # noqa: F401 - registers the project's system checks
+
         # After the permissions of every app exist (they are made on post_migrate
         # too), make sure the staff group holds them; also after a test flush.
         post_migrate.connect(_ensure_staff_group, dispatch_uid="accounts.ensure_staff_group")

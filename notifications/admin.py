@@ -48,7 +48,12 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.action(description="Try sending the selected failed emails again")
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        # Re-sending mail is more than looking: superusers, or whoever was given
+        # the change permission on deliveries (helpdesk staff only view them).
+        return request.user.has_perm("notifications.change_emaildelivery")
+
+    @admin.action(description="Try sending the selected failed emails again", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
         failed = list(
             queryset.filter(status=EmailDelivery.Status.FAILED).values_list("pk", flat=True)

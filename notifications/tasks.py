@@ -11,8 +11,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from notifications.emails import build_email
-from notifications.models import EmailDelivery
+from notifications.models import STAFF_KINDS, EmailDelivery
 from notifications.planner import plan
+from tickets import workflow
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +76,13 @@ def deliver_email(delivery_id: int) -> str:
         if delivery is None:
             # Sent or given up already, or another worker is sending it right now.
             return "skipped"
-        if not delivery.recipient.is_active:
+        if not delivery.recipient.is_active or (
+            delivery.kind in STAFF_KINDS and not workflow.is_helpdesk_staff(delivery.recipient)
+        ):
+            # Checked again at sending time: an email waiting for a retry must
+            # not reach someone who has left, or who is no longer staff.
             delivery.status = EmailDelivery.Status.FAILED
-            delivery.last_error = "The recipient's account was deactivated before sending."
+            delivery.last_error = "The recipient may no longer receive this email."
             delivery.save(update_fields=["status", "last_error"])
             return "failed"
 

@@ -49,13 +49,27 @@ def browser():
         browser.close()
 
 
+def _watch_for_csp_violations(page) -> list[str]:
+    """Collect what the Content Security Policy blocked: every page must run without it."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return blocked
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked = _watch_for_csp_violations(page)
     yield page
     context.close()
+    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
 
 
 @pytest.fixture
@@ -68,11 +82,15 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        watched.append(_watch_for_csp_violations(page))
         return page
 
+    watched: list[list[str]] = []
     yield make
     for context in contexts:
         context.close()
+    blocked = [text for texts in watched for text in texts]
+    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
 
 
 @pytest.fixture

@@ -228,3 +228,24 @@ def test_an_old_subject_with_a_line_break_still_makes_a_one_line_email_subject(
     (email,) = mail.last
     assert email.subject == f"[#{ticket.pk}] one two"
     email.message()  # renders the headers without complaint
+
+
+@pytest.mark.django_db
+def test_a_staff_email_waiting_for_a_retry_skips_someone_no_longer_staff(
+    mail, reporter, agent, other_agent, settings
+):
+    ticket = make_ticket(reporter, assignee=agent)
+    settings.MAILERS = FAILING_MAIL
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    mail.during(
+        lambda: services.post_message(actor=other_agent, ticket=ticket, body="n", is_internal=True)
+    )
+    delivery = EmailDelivery.objects.get()
+    # Sam leaves the helpdesk before the retry...
+    from accounts.services import user_set_staff
+
+    user_set_staff(user=agent, is_staff=False)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status="queued", attempts=0)
+    assert deliver_email.call(delivery.pk) == "failed"
+    assert mail.outbox == []

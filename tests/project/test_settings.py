@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7Gq2-production-like-secret-key-with-plenty-of-entropy-9fK3",
     "DJANGO_ALLOWED_HOSTS": "helpdesk.example.com",
+    "SITE_URL": "https://helpdesk.example.com",
 }
 
 
@@ -56,3 +57,8 @@ def test_a_malformed_number_is_refused():
     result = manage("check", DATABASE_CONN_MAX_AGE="soon", **PRODUCTION)
     assert result.returncode != 0
     assert "DATABASE_CONN_MAX_AGE=soon" in result.stderr
+
+
+def test_the_deploy_checklist_asks_for_the_public_site_url():
+    result = manage("check", "--deploy", **{**PRODUCTION, "SITE_URL": ""})
+    assert "helpdesk.W001" in result.stdout + result.stderr

@@ -11,6 +11,11 @@ from tickets.models import Message, Ticket, TicketEvent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def development(settings):
+    settings.DEBUG = True
+
+
 def run() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
@@ -38,3 +43,12 @@ def test_running_it_twice_adds_nothing():
     output = run()
     assert "already loaded" in output
     assert (User.objects.count(), Ticket.objects.count(), Message.objects.count()) == counts
+
+
+def test_it_refuses_to_make_its_known_superuser_in_production(settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=True"):
+        run()
+    assert not User.objects.exists()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import services as account_services
@@ -72,7 +73,19 @@ SCRIPTS: list[list[tuple[str, str, Any]]] = [
 class Command(BaseCommand):
     help = "Create demo users and about 30 tickets in every status (idempotent)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo with DJANGO_DEBUG off (its superuser password is public)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo creates a superuser with a published password; it runs only "
+                "with DJANGO_DEBUG=True (or --allow-production, for a throw-away instance)."
+            )
         if User.objects.filter(username="alice").exists():
             self.stdout.write("Demo data is already loaded; nothing to do.")
         else:

@@ -1,0 +1,24 @@
+"""System checks of the project's own settings (run by `manage.py check --deploy`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    # Links in emails (password resets, notifications) are built from SITE_URL,
+    # never from the request's Host header: in production it must be the real,
+    # https address.
+    if settings.SITE_URL.startswith("https://") and "127.0.0.1" not in settings.SITE_URL:
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: links in emails will not work for users.",
+            hint="Set SITE_URL to the public https address, e.g. https://help.example.com.",
+            id="helpdesk.W001",
+        )
+    ]
