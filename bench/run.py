@@ -579,11 +579,13 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
                 if not (a and b):
                     continue
                 ratio = b["load"]["rps"] / a["load"]["rps"]
+                cpu_a = a["app_cpu_ms"] + a["db_cpu_ms"]
+                cpu_b = b["app_cpu_ms"] + b["db_cpu_ms"]
                 rows.append(
                     f"| {label} ({role}) at 1M within 10% of 1k "
                     f"| {b['load']['rps']:,.0f} vs {a['load']['rps']:,.0f} req/s "
                     f"({ratio - 1:+.0%}); 1 client p50 {ms(b['single']['p50_us'])} vs "
-                    f"{ms(a['single']['p50_us'])} ms "
+                    f"{ms(a['single']['p50_us'])} ms; CPU {cpu_b:.1f} vs {cpu_a:.1f} ms/req "
                     f"| {verdict(ratio >= 1 - SCALE_TOLERANCE)} |"
                 )
     for r in results:
@@ -630,11 +632,12 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
-def render(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.Namespace) -> str:
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def render(run: dict[str, Any], args: argparse.Namespace) -> str:
+    results, info = run["sizes"], run["machine"]
     pg = info["postgresql_settings"]
     lines = [
-        f"Measured on {when} with `{args.command}`.",
+        f"Measured on {run.get('started', 'an unrecorded date')} with `{run['command']}`, "
+        f"at commit {run.get('commit') or git_commit()}.",
         "",
         f"- Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gb']} GB memory, "
         f"Linux {info['kernel']}; shared with other work, and with the load generator.",
@@ -666,28 +669,40 @@ def render(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.N
     if len(by_size) > 1:
         sizes = list(by_size)
         lines += [
-            "### Across sizes (req/s under load; p50 ms with one client)",
+            "### Across sizes",
             "",
-            "| endpoint | as | " + " | ".join(sizes) + " |",
-            "|---|---|" + "--:|" * len(sizes),
+            "Requests per second under load; p50 ms with one client; CPU ms per request "
+            "(gunicorn worker + PostgreSQL backend).",
+            "",
+            "| endpoint | as | "
+            + " | ".join(f"{s} req/s | {s} p50 | {s} CPU" for s in sizes)
+            + " |",
+            "|---|---|" + "--:|--:|--:|" * len(sizes),
         ]
-        first = results[0]
-        for e in first["endpoints"]:
+        for e in results[0]["endpoints"]:
             cells = []
             for s in sizes:
                 other = find(by_size[s], e["key"], e["role"])
                 if other is None:
-                    cells.append("—")
+                    cells += ["—", "—", "—"]
                     continue
-                cell = f"{other['load']['rps']:,.0f}"
-                if other.get("single"):
-                    cell += f" ({ms(other['single']['p50_us'])} ms)"
-                cells.append(cell)
+                single = other.get("single")
+                cells += [
+                    f"{other['load']['rps']:,.0f}",
+                    ms(single["p50_us"]) if single else "—",
+                    f"{other['app_cpu_ms'] + other['db_cpu_ms']:.1f}",
+                ]
             lines.append(f"| {e['label']} | {ROLE[e['role']]} | " + " | ".join(cells) + " |")
+        ceiling_cells = []
+        for s in sizes:
+            c = by_size[s]["ceiling_before"]
+            ceiling_cells += [
+                f"{ceiling_rps(by_size[s]):,.0f}",
+                ms(c["single"]["p50_us"]),
+                f"{c['app_cpu_ms'] + c['db_cpu_ms']:.1f}",
+            ]
         lines += [
-            "| Ceiling: bare DRF, 25 objects | — | "
-            + " | ".join(f"{ceiling_rps(by_size[s]):,.0f}" for s in sizes)
-            + " |",
+            "| Ceiling: bare DRF, 25 objects | — | " + " | ".join(ceiling_cells) + " |",
             "",
         ]
     lines += ["### Targets", "", *targets(results), ""]
@@ -789,27 +804,64 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    ensure_wrk()
-    info = machine(args.postgres)
-    run_dir = RESULTS / datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    log(f"results in {run_dir.relative_to(ROOT)}; machine: {info}")
-    static_env = server_env(args, "postgres", secrets.token_urlsafe(50))
-    manage(static_env, "collectstatic", "--noinput", "-v", "0")
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
 
-    results = []
-    for size in args.sizes:
-        results.append(bench_size(args, size, run_dir))
-        (run_dir / "results.json").write_text(
-            json.dumps({"machine": info, "command": args.command, "sizes": results}, indent=1)
-        )
-    body = render(results, info, args)
-    (run_dir / "BENCHMARKS.md").write_text(body + "\n")
-    plans = next((r["plans"] for r in results if r.get("plans")), None)
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [
+        line for line in git("status", "--porcelain").splitlines() if "bench/results" not in line
+    ]
+    return f"{commit} with uncommitted changes" if changed else commit
+
+
+def publish(run: dict[str, Any], args: argparse.Namespace, run_dir: Path | None) -> None:
+    body = render(run, args)
+    if run_dir:
+        (run_dir / "BENCHMARKS.md").write_text(body + "\n")
+    plans = next((r["plans"] for r in run["sizes"] if r.get("plans")), None)
     if args.doc:
         write_doc(args.doc, body, plans)
         log(f"wrote {args.doc}")
     print()
     print(body)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--render"]:
+        # Write the doc again from a saved run, e.g. after changing the tables' layout.
+        saved = Path(argv[1])
+        run = json.loads(saved.read_text())
+        # Runs saved before these were recorded: the folder is named after the start.
+        started = datetime.strptime(saved.parent.name, "%Y%m%d-%H%M%S").astimezone(UTC)
+        run.setdefault("started", started.strftime("%Y-%m-%d %H:%M UTC"))
+        args = parse_args(run["command"].split()[3:])
+        args.doc = Path(argv[2]) if len(argv) > 2 else DOC
+        publish(run, args, None)
+        return
+    args = parse_args(argv)
+    ensure_wrk()
+    run: dict[str, Any] = {
+        "machine": machine(args.postgres),
+        "command": args.command,
+        "commit": git_commit(),
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "sizes": [],
+    }
+    run_dir = RESULTS / datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log(f"results in {run_dir.relative_to(ROOT)}; machine: {run['machine']}")
+    static_env = server_env(args, "postgres", secrets.token_urlsafe(50))
+    manage(static_env, "collectstatic", "--noinput", "-v", "0")
+
+    for size in args.sizes:
+        run["sizes"].append(bench_size(args, size, run_dir))
+        (run_dir / "results.json").write_text(json.dumps(run, indent=1))
+    publish(run, args, run_dir)
