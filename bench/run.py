@@ -398,7 +398,19 @@ def measured(
     return result
 
 
-def measure(args: argparse.Namespace, meter: CpuMeter, spec: dict[str, Any]) -> dict[str, Any]:
+def measure(
+    args: argparse.Namespace,
+    meter: CpuMeter,
+    spec: dict[str, Any],
+    ceiling: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Warm up, probe the query count, then the runs under load and with one client.
+
+    With `ceiling`, each run is preceded by a short run of the ceiling, and the
+    endpoint's share of the ceiling is the median of the paired ratios: on a
+    machine whose other work comes and goes, a ceiling measured minutes apart
+    would say more about the neighbours than about the endpoint.
+    """
     port = meter.server.port
     wrk(port, spec["headers"], spec["warmup"], seconds=args.warmup, connections=args.connections)
     # After the warm-up, so that no worker's first request (which loads caches) is counted.
@@ -417,17 +429,31 @@ def measure(args: argparse.Namespace, meter: CpuMeter, spec: dict[str, Any]) -> 
         "queries_all": counts,
     }
     # Best of several runs: other work on a shared machine only ever slows a run down.
-    runs = [
-        measured(
-            meter,
-            port,
-            spec["headers"],
-            spec["runs"][k % len(spec["runs"])],
-            seconds=args.duration,
-            connections=args.connections,
+    runs, paired = [], []
+    for k in range(args.repeat):
+        if ceiling is not None and args.paired:
+            paired.append(
+                wrk(
+                    port,
+                    ceiling["headers"],
+                    ceiling["runs"][0],
+                    seconds=args.paired,
+                    connections=args.connections,
+                )["rps"]
+            )
+        runs.append(
+            measured(
+                meter,
+                port,
+                spec["headers"],
+                spec["runs"][k % len(spec["runs"])],
+                seconds=args.duration,
+                connections=args.connections,
+            )
         )
-        for k in range(args.repeat)
-    ]
+    if paired:
+        result["paired_ceiling_rps"] = [round(x, 1) for x in paired]
+        result["share"] = median(r["rps"] / c for r, c in zip(runs, paired, strict=True))
     result["app_cpu_ms"] = median(r["app_cpu_ms"] for r in runs)
     result["db_cpu_ms"] = median(r["db_cpu_ms"] for r in runs)
     result["load"] = max(runs, key=lambda r: r["rps"])
@@ -495,13 +521,13 @@ def bench_size(args: argparse.Namespace, size: str, run_dir: Path) -> dict[str, 
         result["ceiling_before"] = measure(args, meter, ceiling)
         for spec in reads:
             if spec["key"] != "ceiling" and chosen(spec):
-                result["endpoints"].append(measure(args, meter, spec))
+                result["endpoints"].append(measure(args, meter, spec, ceiling))
         if not args.skip_writes:
             made = scenario(env, "writes", str(out), str(args.repeat))
             log(f"{dbname}: writes: {made}")
             for spec in json.loads((out / "writes.json").read_text()):
                 if chosen(spec):
-                    result["endpoints"].append(measure(args, meter, spec))
+                    result["endpoints"].append(measure(args, meter, spec, ceiling))
         result["ceiling_after"] = measure(args, meter, ceiling)
         result["worker_rss_mb"] = server.worker_rss_mb()
         log(f"{dbname}: gunicorn workers' RSS after the run: {result['worker_rss_mb']} MB")
@@ -537,7 +563,7 @@ ROLE = {"reporter": "reporter", "staff": "staff", "-": "—"}
 def size_table(size: dict[str, Any]) -> list[str]:
     ceiling = ceiling_rps(size)
     rows = [
-        "| endpoint | as | req/s | share of ceiling | p50 ms | p99 ms | p50 ms, 1 client "
+        "| endpoint | as | req/s | share of ceiling (paired) | p50 ms | p99 ms | p50 ms, 1 client "
         "| CPU ms/req, app + db | queries | failed | spread |",
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
@@ -547,7 +573,8 @@ def size_table(size: dict[str, Any]) -> list[str]:
         spread = (max(e["runs_rps"]) - min(e["runs_rps"])) / max(e["runs_rps"])
         return (
             f"| {label or e['label']} | {ROLE[e['role']]} | {load['rps']:,.0f} "
-            f"| {load['rps'] / ceiling:.2f} | {ms(load['p50_us'])} | {ms(load['p99_us'])} "
+            f"| {e.get('share', load['rps'] / ceiling):.2f} "
+            f"| {ms(load['p50_us'])} | {ms(load['p99_us'])} "
             f"| {ms(single['p50_us']) if single else '—'} "
             f"| {e['app_cpu_ms']:.1f} + {e['db_cpu_ms']:.1f} "
             f"| {e['queries'] if e['queries'] is not None else '—'} "
@@ -592,11 +619,13 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
         for role in ("reporter", "staff"):
             e = find(r, "list", role)
             if e:
-                share = e["load"]["rps"] / ceiling_rps(r)
+                share = e.get("share", e["load"]["rps"] / ceiling_rps(r))
+                ceiling_cpu = r["ceiling_before"]["app_cpu_ms"]
+                cpu = e["app_cpu_ms"] + e["db_cpu_ms"]
                 rows.append(
                     f"| API ticket list ({role}) at {r['size']} ≥ {CEILING_SHARE} of the ceiling "
-                    f"| {e['load']['rps']:,.0f} / {ceiling_rps(r):,.0f} req/s = {share:.2f} "
-                    f"| {verdict(share >= CEILING_SHARE)} |"
+                    f"| {share:.2f} of the ceiling's req/s (paired runs); CPU {cpu:.1f} vs "
+                    f"{ceiling_cpu:.1f} ms/req | {verdict(share >= CEILING_SHARE)} |"
                 )
     api = [
         e
@@ -649,6 +678,7 @@ def render(run: dict[str, Any], args: argparse.Namespace) -> str:
         f"(1 thread, {args.connections} connections).",
         f"- Each endpoint: {args.warmup:g} s warm-up, then the best of {args.repeat} runs of "
         f"{args.duration:g} s under load"
+        + (f", each after {args.paired:g} s of the ceiling" if args.paired else "")
         + (f", then {args.single:g} s with one client (reads)" if args.single else "")
         + ". Data: `seed_load --tickets N --messages-per-ticket 2` (N/100 end users).",
         "",
@@ -765,6 +795,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, help="seconds of warm-up per endpoint (2)")
     parser.add_argument("--single", type=int, help="seconds with one client per read (5)")
     parser.add_argument(
+        "--paired", type=int, help="seconds of ceiling run before each run under load (2; 0: none)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 x cores + 1)"
     )
     parser.add_argument(
@@ -798,6 +831,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.repeat = args.repeat or (1 if quick else 3)
     args.warmup = args.warmup if args.warmup is not None else (1 if quick else 2)
     args.single = args.single if args.single is not None else (1 if quick else 5)
+    args.paired = args.paired if args.paired is not None else (1 if quick else 2)
     args.connections = args.connections or 2 * args.workers
     if args.doc is None and not quick:
         args.doc = DOC
