@@ -571,9 +571,10 @@ def size_table(size: dict[str, Any]) -> list[str]:
     def row(e: dict[str, Any], label: str | None = None) -> str:
         load, single = e["load"], e.get("single")
         spread = (max(e["runs_rps"]) - min(e["runs_rps"])) / max(e["runs_rps"])
+        share = "—" if e["key"] == "ceiling" else f"{e.get('share', load['rps'] / ceiling):.2f}"
         return (
             f"| {label or e['label']} | {ROLE[e['role']]} | {load['rps']:,.0f} "
-            f"| {e.get('share', load['rps'] / ceiling):.2f} "
+            f"| {share} "
             f"| {ms(load['p50_us'])} | {ms(load['p99_us'])} "
             f"| {ms(single['p50_us']) if single else '—'} "
             f"| {e['app_cpu_ms']:.1f} + {e['db_cpu_ms']:.1f} "
