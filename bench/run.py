@@ -489,7 +489,12 @@ def explain_lists(env: dict[str, str]) -> str | None:
     ).stdout.split()
     if "explain_lists" not in commands:
         return None
-    return manage(env, "explain_lists", capture=True)
+    output = manage(env, "explain_lists", capture=True)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"`python manage.py explain_lists` against `{env['DATABASE_URL'].rsplit('/', 1)[1]}`, "
+        f"on {when} at commit {git_commit()}:\n\n{output}"
+    )
 
 
 def bench_size(args: argparse.Namespace, size: str, run_dir: Path) -> dict[str, Any]:
@@ -742,7 +747,8 @@ def render(run: dict[str, Any], args: argparse.Namespace) -> str:
 
 PLACEHOLDER = (
     "> **Placeholder.** `manage.py explain_lists` is not on this branch yet: once it is,\n"
-    "> `python -m bench` embeds its output here, run against the 1M database."
+    "> `python -m bench` embeds its output here, run against the 1M database\n"
+    "> (`python -m bench --plans-only` does just that, without measuring anything)."
 )
 
 SKELETON = f"""# Benchmarks
@@ -766,10 +772,9 @@ def replace_between(text: str, begin: str, end: str, body: str) -> str:
 def write_doc(path: Path, body: str, plans: str | None) -> None:
     text = path.read_text() if path.exists() else SKELETON
     text = replace_between(text, BEGIN, END, body)
+    # Without plans (no explain_lists here), whatever the doc holds stays.
     if plans is not None:
         text = replace_between(text, PLANS_BEGIN, PLANS_END, plans)
-    elif PLACEHOLDER not in text:
-        pass  # keep the plans of an earlier run rather than blank them
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
 
@@ -819,6 +824,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="Markdown file to update (docs/BENCHMARKS.md; none with --quick unless given)",
     )
     parser.add_argument("--plans-at", default="1m", help="size whose query plans go in the doc")
+    parser.add_argument(
+        "--plans-only",
+        action="store_true",
+        help="measure nothing: put `manage.py explain_lists` at --plans-at in the doc",
+    )
     args = parser.parse_args(argv)
     args.command = " ".join(["python -m bench", *argv])
     args.sizes = [
@@ -882,6 +892,17 @@ def main(argv: list[str] | None = None) -> None:
         publish(run, args, None)
         return
     args = parse_args(argv)
+    if args.plans_only:
+        dbname = f"helpdesk_bench_{args.plans_at}"
+        env = server_env(args, dbname, secrets.token_urlsafe(50))
+        log(f"{dbname}: {ensure_database(args, dbname, SIZES[args.plans_at], env)}")
+        plans = explain_lists(env)
+        if plans is None:
+            sys.exit("This checkout has no `manage.py explain_lists`.")
+        doc = args.doc or DOC
+        doc.write_text(replace_between(doc.read_text(), PLANS_BEGIN, PLANS_END, plans))
+        log(f"wrote the query plans at {args.plans_at} to {doc}")
+        return
     ensure_wrk()
     run: dict[str, Any] = {
         "machine": machine(args.postgres),
