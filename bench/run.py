@@ -991,8 +991,11 @@ def git_commit() -> str:
         ).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    # The bench's own output does not count as a change to what it measured.
     changed = [
-        line for line in git("status", "--porcelain").splitlines() if "bench/results" not in line
+        line
+        for line in git("status", "--porcelain").splitlines()
+        if "bench/results" not in line and not line.endswith(str(DOC.relative_to(ROOT)))
     ]
     return f"{commit} with uncommitted changes" if changed else commit
 
@@ -1023,6 +1026,9 @@ def main(argv: list[str] | None = None) -> None:
         publish(run, args, None)
         return
     args = parse_args(argv)
+    # Stopped with SIGTERM (or from a background job, where SIGINT is ignored):
+    # unwind, so that gunicorn is stopped and nothing is left listening.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: stopped"))
     if args.plans_only:
         dbname = f"helpdesk_bench_{args.plans_at}"
         env = server_env(args, dbname, secrets.token_urlsafe(50))
