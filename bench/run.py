@@ -704,21 +704,20 @@ def targets(run: dict[str, Any]) -> list[str]:
     compared = run.get("compared")
     if compared:
         # The interleaved comparison: both sizes served at once, runs alternated.
-        small, large = compared["small"], compared["large"]
+        lo, hi = compared["small"], compared["large"]
         for row in compared["endpoints"]:
-            a, b = row[small], row[large]
+            a, b = row[lo], row[hi]
             ratio = b["rps"] / a["rps"]
             rows.append(
-                f"| {row['label']} ({row['role']}) at {large} within 10% of {small} "
+                f"| {row['label']} ({row['role']}) at {hi} within 10% of {lo} "
                 f"| {b['rps']:,.0f} vs {a['rps']:,.0f} req/s ({ratio - 1:+.0%}), interleaved; "
                 f"CPU {b['cpu_ms']:.1f} vs {a['cpu_ms']:.1f} ms/req "
                 f"| {verdict(ratio >= 1 - SCALE_TOLERANCE)} |"
             )
     elif "1k" in by_size and "1m" in by_size:
-        small, large = by_size["1k"], by_size["1m"]
         for key in COMPARED:
             for role in ("reporter", "staff"):
-                a, b = find(small, key, role), find(large, key, role)
+                a, b = find(by_size["1k"], key, role), find(by_size["1m"], key, role)
                 if not (a and b):
                     continue
                 ratio = b["load"]["rps"] / a["load"]["rps"]
@@ -756,6 +755,7 @@ def targets(run: dict[str, Any]) -> list[str]:
             f"| at most {worst['queries']:g} ({worst['label']}, {worst['role']}) "
             f"| {verdict(worst['queries'] <= MAX_QUERIES)} |"
         )
+    large = by_size.get("1m")
     if large:
         for role in ("reporter", "staff"):
             e = find(large, "list_q", role)
