@@ -36,3 +36,9 @@ worker: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# The benchmark behind docs/BENCHMARKS.md (PostgreSQL, gunicorn, wrk; about half
+# an hour). A smoke run: make bench BENCH_ARGS=--quick
+.PHONY: bench
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)

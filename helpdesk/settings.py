@@ -90,6 +90,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmark instrumentation (bench/): an X-Query-Count header on every response
+# and a ceiling endpoint at /bench/ceiling/ (helpdesk/bench.py). Never set it in
+# production.
+HELPDESK_BENCH = envbool("HELPDESK_BENCH", "False")
+if HELPDESK_BENCH:
+    MIDDLEWARE = ["helpdesk.bench.QueryCountMiddleware", *MIDDLEWARE]
+
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 

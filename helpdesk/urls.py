@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,12 @@ urlpatterns = [
     # The front page; settings.LOGOUT_REDIRECT_URL names it.
     path("", home, name="home"),
 ]
+
+if settings.HELPDESK_BENCH:
+    # Bench only (bench/): the framework's ceiling, routed when HELPDESK_BENCH=True.
+    from helpdesk.bench import CeilingView
+
+    urlpatterns.append(path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"))
 
 handler400 = "helpdesk.errors.bad_request"
 handler403 = "helpdesk.errors.permission_denied"

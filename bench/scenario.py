@@ -1,0 +1,396 @@
+"""The benchmark's scenario, on the Django side: who asks for what, on which tickets.
+
+Run by bench/run.py in a process of its own per database (with the same
+environment as the server under test), as
+
+    python -m bench.scenario reads  OUT   # users, tokens, sessions, read specs
+    python -m bench.scenario writes OUT REPEAT  # tickets the writes work on, write specs
+    python -m bench.scenario cleanup      # delete everything the bench wrote
+
+Reads work on the loaded data: an end user's tickets (load-user-0 has about a
+hundred at every size, as seed_load gives each user N/100) and tickets sampled
+across the whole table for staff (load-staff-0). Writes work on tickets of a
+user of the bench's own (bench-writer), made through the services, so that
+`cleanup` can delete all of them (through services.delete_ticket) and leave the
+database holding exactly the load seed_load wrote.
+
+Each spec is a file of requests for bench/wrk.lua, one per line:
+METHOD<TAB>PATH<TAB>BODY. OUT/endpoints.json lists the endpoints with their
+headers, their specs (run and warm-up) and three probe requests, which
+bench/run.py sends one at a time to read their X-Query-Count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+TICKETS = "/api/v1/tickets/"
+# What people type into a helpdesk's search box: one or two words, common and rarer.
+QUERIES = (
+    "printer",
+    "vpn timeout",
+    "password reset",
+    "outlook crash",
+    "laptop battery",
+    "certificate expired",
+    "badge door",
+    "payroll",
+)
+READER, STAFF = "load-user-0", "load-staff-0"
+WRITER, ADMIN = "bench-writer", "bench-admin"
+TOKEN_NAME = "bench"  # noqa: S105 - a name, not a secret
+STAFF_SAMPLE = 1000
+# Tickets per write pool: a status toggle comes back to a ticket only after
+# going through the whole pool, long after its previous answer.
+STATUS_POOL, WARMUP_POOL, MESSAGE_POOL = 200, 100, 100
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    import django
+
+    django.setup()
+
+
+# --- specs --------------------------------------------------------------------------
+
+
+def line(method: str, path: str, body: dict | None = None) -> str:
+    return f"{method}\t{path}\t{json.dumps(body, separators=(',', ':')) if body else ''}"
+
+
+def write_spec(out: Path, name: str, lines: list[str]) -> str:
+    path = out / f"{name}.spec"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def endpoint(
+    out: Path,
+    key: str,
+    label: str,
+    role: str,
+    headers: list[str],
+    run: list[str],
+    *,
+    runs: list[list[str]] | None = None,
+    warmup: list[str] | None = None,
+    probe: list[str] | None = None,
+    kind: str = "read",
+    expect: int = 200,
+) -> dict[str, Any]:
+    """An endpoint: `run` for every measured run, or one spec per run in `runs`."""
+    name = f"{key}-{role}"
+    runs = runs or [run]
+    return {
+        "key": key,
+        "label": label,
+        "role": role,
+        "kind": kind,
+        "expect": expect,
+        "headers": headers,
+        "runs": [write_spec(out, f"{name}.{i}", spec) for i, spec in enumerate(runs)],
+        "warmup": write_spec(out, f"{name}.warmup", warmup or runs[0]),
+        "probe": [p.split("\t") for p in (probe or runs[0][:3])],
+    }
+
+
+def toggles(ids: list[int], there: str, back: str) -> list[str]:
+    """Every ticket to `there`, then every ticket back: cycled, each alternates."""
+    return [
+        line("POST", f"{TICKETS}{pk}/status/", {"status": status})
+        for status in (there, back)
+        for pk in ids
+    ]
+
+
+# --- reads --------------------------------------------------------------------------
+
+
+def reads(out: Path) -> None:
+    from django.test import Client
+
+    from accounts.models import ApiToken, User
+    from accounts.services import api_token_create
+    from tickets.models import Ticket
+
+    reader = User.objects.get(username=READER)
+    staff = User.objects.get(username=STAFF)
+    ApiToken.objects.filter(name=TOKEN_NAME).delete()
+    tokens = {
+        role: api_token_create(user=user, name=TOKEN_NAME)[1]
+        for role, user in (("reporter", reader), ("staff", staff))
+    }
+    sessions = {}
+    for role, user in (("reporter", reader), ("staff", staff)):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        sessions[role] = client.cookies["sessionid"].value
+
+    rng = random.Random(7)  # noqa: S311 - picking test data
+    mine = list(Ticket.objects.filter(reporter=reader).values_list("pk", flat=True))
+    rng.shuffle(mine)
+    bounds = Ticket.objects.order_by("pk").values_list("pk", flat=True)
+    low, high = bounds.first(), bounds.last()
+    sample = rng.sample(range(low, high + 1), min(STAFF_SAMPLE, high - low + 1))
+    targets = {"reporter": mine, "staff": sample}
+
+    api = {role: [f"Authorization: Token {raw}"] for role, raw in tokens.items()}
+    endpoints = []
+    for role in ("reporter", "staff"):
+        ids = targets[role]
+        endpoints += [
+            endpoint(out, "list", "API ticket list", role, api[role], [line("GET", TICKETS)]),
+            endpoint(
+                out,
+                "list_status",
+                "API ticket list, status=open",
+                role,
+                api[role],
+                [line("GET", f"{TICKETS}?status=open")],
+            ),
+            endpoint(
+                out,
+                "list_q",
+                "API ticket list, q=…",
+                role,
+                api[role],
+                [line("GET", f"{TICKETS}?{urlencode({'q': q})}") for q in QUERIES],
+            ),
+            endpoint(
+                out,
+                "detail",
+                "API ticket detail",
+                role,
+                api[role],
+                [line("GET", f"{TICKETS}{pk}/") for pk in ids],
+            ),
+            endpoint(
+                out,
+                "messages",
+                "API messages list",
+                role,
+                api[role],
+                [line("GET", f"{TICKETS}{pk}/messages/") for pk in ids],
+            ),
+        ]
+    endpoints += [
+        endpoint(
+            out,
+            "web_list",
+            'Web "my tickets"',
+            "reporter",
+            [f"Cookie: sessionid={sessions['reporter']}"],
+            [line("GET", "/tickets/")],
+        ),
+        endpoint(
+            out,
+            "admin_list",
+            "Admin changelist",
+            "staff",
+            [f"Cookie: sessionid={sessions['staff']}"],
+            [line("GET", "/admin/tickets/ticket/")],
+        ),
+        endpoint(
+            out,
+            "ceiling",
+            "Ceiling (bare DRF, 25 objects)",
+            "-",
+            [],
+            [line("GET", "/bench/ceiling/")],
+        ),
+    ]
+    (out / "endpoints.json").write_text(json.dumps(endpoints, indent=1))
+    (out / "tokens.json").write_text(json.dumps(tokens))
+    print(json.dumps({"reads": len(endpoints), "reporter_tickets": len(mine)}))
+
+
+# --- writes --------------------------------------------------------------------------
+
+
+def _text(rng: random.Random, low: int, high: int) -> str:
+    from tickets.management.commands.seed_load import WORDS
+
+    return " ".join(rng.choices(WORDS, k=rng.randint(low, high)))
+
+
+def writes(out: Path, repeat: int) -> None:
+    from accounts.models import User
+    from accounts.services import api_token_create, user_create
+    from tickets import services
+
+    staff = User.objects.get(username=STAFF)
+    writer = User.objects.filter(username=WRITER).first() or user_create(
+        username=WRITER, email=f"{WRITER}@bench.example.com", password=None
+    )
+    tokens = json.loads((out / "tokens.json").read_text())
+    tokens["writer"] = api_token_create(user=writer, name=TOKEN_NAME)[1]
+    rng = random.Random(11)  # noqa: S311 - test data
+
+    def pool(n: int, label: str, *, status: str | None = None) -> list[int]:
+        ids = []
+        for i in range(n):
+            ticket = services.report_issue(
+                reporter=writer,
+                subject=f"Bench {label} {i}: {_text(rng, 3, 8)}",
+                description=_text(rng, 10, 80),
+            )
+            if status:
+                services.change_status(actor=staff, ticket=ticket, status=status)
+            ids.append(ticket.pk)
+        return ids
+
+    # The toggles start from new, which allows both first moves (staff: new to
+    # pending; the reporter: new to resolved). Each measured run gets tickets of
+    # its own: a run cut off halfway leaves its tickets in mixed states.
+    def status_pools(there: str, back: str, label: str) -> dict[str, Any]:
+        probe = pool(1, f"{label}p")
+        return {
+            "runs": [toggles(pool(STATUS_POOL, f"{label}{k}"), there, back) for k in range(repeat)],
+            "warmup": toggles(pool(WARMUP_POOL, f"{label}w"), there, back),
+            # there, back, there: three probes, each a valid move.
+            "probe": [toggles(probe, there, back)[k] for k in (0, 1, 0)],
+        }
+
+    talk = pool(MESSAGE_POOL, "conversation", status="open")
+    staff_status = status_pools("pending", "open", "s")
+    own_status = status_pools("resolved", "open", "r")
+
+    def report(n: int) -> list[str]:
+        return [
+            line(
+                "POST",
+                TICKETS,
+                {
+                    "subject": _text(rng, 3, 9).capitalize(),
+                    "description": _text(rng, 8, 120),
+                    "priority": rng.choice(("low", "normal", "normal", "normal", "high")),
+                },
+            )
+            for _ in range(n)
+        ]
+
+    def messages(n: int, *, staff: bool) -> list[str]:
+        # Staff write an internal note one time in ten, as in seed_load's data.
+        return [
+            line(
+                "POST",
+                f"{TICKETS}{rng.choice(talk)}/messages/",
+                {"body": _text(rng, 5, 60), "is_internal": True}
+                if staff and rng.random() < 0.1
+                else {"body": _text(rng, 5, 60)},
+            )
+            for _ in range(n)
+        ]
+
+    json_headers = ["Content-Type: application/json"]
+    as_writer = [f"Authorization: Token {tokens['writer']}", *json_headers]
+    as_staff = [f"Authorization: Token {tokens['staff']}", *json_headers]
+    post, status = "API post a message", "API change status"
+    endpoints = [
+        endpoint(
+            out,
+            "report",
+            "API report an issue",
+            "reporter",
+            as_writer,
+            report(1000),
+            kind="write",
+            expect=201,
+        ),
+        endpoint(
+            out,
+            "post_message",
+            post,
+            "reporter",
+            as_writer,
+            messages(1000, staff=False),
+            kind="write",
+            expect=201,
+        ),
+        endpoint(
+            out,
+            "post_message",
+            post,
+            "staff",
+            as_staff,
+            messages(1000, staff=True),
+            kind="write",
+            expect=201,
+        ),
+        endpoint(
+            out,
+            "change_status",
+            f"{status}, to resolved and back",
+            "reporter",
+            as_writer,
+            [],
+            kind="write",
+            **own_status,
+        ),
+        endpoint(
+            out,
+            "change_status",
+            f"{status}, to pending and back",
+            "staff",
+            as_staff,
+            [],
+            kind="write",
+            **staff_status,
+        ),
+    ]
+    (out / "writes.json").write_text(json.dumps(endpoints, indent=1))
+    made = MESSAGE_POOL + 2 * ((repeat * STATUS_POOL) + WARMUP_POOL + 1)
+    print(json.dumps({"writes": len(endpoints), "pool_tickets": made}))
+
+
+# --- cleanup --------------------------------------------------------------------------
+
+
+def cleanup() -> None:
+    """Delete what the bench wrote: bench-writer's tickets, tokens, the queued tasks."""
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.models import ApiToken, User
+    from tickets import services
+    from tickets.models import Ticket
+
+    admin = User.objects.filter(username=ADMIN).first()
+    if admin is None:
+        # Deleting tickets is for superusers only; this one never signs in.
+        admin = User.objects.create_superuser(
+            username=ADMIN, email=f"{ADMIN}@bench.example.com", password=None
+        )
+    ids = list(Ticket.objects.filter(reporter__username=WRITER).values_list("pk", flat=True))
+    for pk in ids:
+        services.delete_ticket(actor=admin, ticket=pk)
+    ApiToken.objects.filter(name=TOKEN_NAME).delete()
+    # The bench's database has no worker: every task in its queue was queued by a bench run.
+    tasks, _ = DBTaskResult.objects.all().delete()
+    Session.objects.all().delete()
+    print(json.dumps({"deleted_tickets": len(ids), "deleted_tasks": tasks}))
+
+
+def main(argv: list[str]) -> None:
+    setup_django()
+    command = argv[0]
+    if command == "reads":
+        reads(Path(argv[1]))
+    elif command == "writes":
+        writes(Path(argv[1]), int(argv[2]))
+    elif command == "cleanup":
+        cleanup()
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
