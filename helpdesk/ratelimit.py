@@ -70,6 +70,10 @@ def rate_limited(scope: str, key: Callable[[HttpRequest], str]) -> Callable:
 
 def too_many(request: HttpRequest, wait: int) -> HttpResponse:
     minutes = max(1, round(wait / 60))
-    response = render(request, "429.html", {"minutes": minutes}, status=429)
+    text = (
+        "That was a lot of the same thing in a short time, so we paused it. "
+        f"Try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+    )
+    response = render(request, "429.html", {"text": text}, status=429)
     response["Retry-After"] = str(wait)
     return response
