@@ -251,6 +251,13 @@ class TicketViewSet(
     def get_queryset(self) -> QuerySet[Ticket]:
         return selectors.visible_tickets(self.request.user)
 
+    def filter_queryset(self, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        # No filter asked for: skip building and validating the FilterSet's form,
+        # a tenth of the unfiltered list's time, for a queryset it would not change.
+        if TicketFilter.base_filters.keys().isdisjoint(self.request.query_params.keys()):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check_query_params(
             request,
