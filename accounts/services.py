@@ -113,12 +113,12 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """The active user's token with this raw key, or None."""
     if not raw or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:
+        # get(), not first(): the hash is unique, and first() would add an ORDER BY.
+        token = ApiToken.objects.select_related("user").get(
+            key_hash=hash_token(raw), user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
