@@ -1029,6 +1029,10 @@ def main(argv: list[str] | None = None) -> None:
     # Stopped with SIGTERM (or from a background job, where SIGINT is ignored):
     # unwind, so that gunicorn is stopped and nothing is left listening.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: stopped"))
+    # Production settings serve static files from the manifest: the pages (and
+    # explain_lists, which renders them) fail without it.
+    static_env = server_env(args, "postgres", secrets.token_urlsafe(50))
+    manage(static_env, "collectstatic", "--noinput", "-v", "0")
     if args.plans_only:
         dbname = f"helpdesk_bench_{args.plans_at}"
         env = server_env(args, dbname, secrets.token_urlsafe(50))
@@ -1051,8 +1055,6 @@ def main(argv: list[str] | None = None) -> None:
     run_dir = RESULTS / datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir.mkdir(parents=True, exist_ok=True)
     log(f"results in {run_dir.relative_to(ROOT)}; machine: {run['machine']}")
-    static_env = server_env(args, "postgres", secrets.token_urlsafe(50))
-    manage(static_env, "collectstatic", "--noinput", "-v", "0")
 
     for size in args.sizes:
         run["sizes"].append(bench_size(args, size, run_dir))
