@@ -137,6 +137,20 @@ def test_counts_stop_at_the_cap(staff_client, reporter, monkeypatch):
     assert response.context["cl"].paginator.capped
 
 
+def test_with_a_search_the_counts_stop_sooner(staff_client, reporter, monkeypatch):
+    monkeypatch.setattr(dashboard, "SEARCH_COUNT_CAP", 2)
+    for _ in range(3):
+        make_ticket(reporter, subject="Printer jams")
+    make_ticket(reporter, subject="Printer jams", status="open")
+    make_ticket(reporter, subject="VPN drops")
+
+    searched = status_tabs(staff_client.get(QUEUE, {"q": "printer"}))
+    unsearched = status_tabs(staff_client.get(QUEUE))
+
+    assert (searched["New"], searched["Open"], searched["Active"]) == ("2+", "1", "3+")
+    assert (unsearched["New"], unsearched["Active"]) == ("4", "5")
+
+
 def test_the_queue_never_counts_the_whole_table(staff_client, reporter):
     for _ in range(3):
         make_ticket(reporter)
