@@ -58,8 +58,12 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A named credential for the JSON API. Only its SHA-256 hash is stored."""
 
+    # No index of its own: accounts_token_user_created leads with user_id.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        db_index=False,
     )
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

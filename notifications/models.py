@@ -64,8 +64,12 @@ class EmailDelivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    # No index of its own: the unique constraint on (event, recipient) leads with it.
     event = models.ForeignKey(
-        "tickets.TicketEvent", on_delete=models.CASCADE, related_name="email_deliveries"
+        "tickets.TicketEvent",
+        on_delete=models.CASCADE,
+        related_name="email_deliveries",
+        db_index=False,
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"

@@ -45,8 +45,13 @@ class Ticket(models.Model):
     Status = TicketStatus
     Priority = TicketPriority
 
+    # No index of its own: tickets_reporter_updated and tickets_reporter_status_upd
+    # lead with reporter_id and serve every look-up by reporter.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_tickets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_tickets",
+        db_index=False,
     )
     subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     description = models.TextField(max_length=TEXT_MAX_LENGTH)
@@ -65,12 +70,14 @@ class Ticket(models.Model):
         output_field=models.SmallIntegerField(),
         db_persist=True,
     )
+    # No index of its own: tickets_assignee_status leads with assignee_id.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="assigned_tickets",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -168,7 +175,10 @@ class Ticket(models.Model):
 class Message(models.Model):
     """One entry of a ticket's conversation; internal notes are for staff only."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: tickets_message_ticket leads with ticket_id.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
     )
@@ -192,7 +202,10 @@ class TicketEvent(models.Model):
 
     Kind = EventKind
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: tickets_event_ticket leads with ticket_id.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
