@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from tickets import workflow
 from tickets.exceptions import TicketNotFound
@@ -78,8 +79,13 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
     On PostgreSQL: full-text search with English stemming over the GIN-indexed
     search vector ("printers" finds "printer"; quotes make a phrase, a leading
     minus excludes a word), each ticket annotated with `search_rank`. Elsewhere:
-    every word must appear in the subject or the description. Every
-    interface's search box goes through here.
+    every word must appear in the subject or the description, and `search_rank`
+    is 0 for all. Every interface's search box goes through here.
+
+    `by_relevance` orders the matches best first (then by last update). For a
+    word that matches more than SEARCH_PROBE tickets, only the RELEVANCE_WINDOW
+    most recently updated matches are ranked and returned: scoring hundreds of
+    thousands of rows would take seconds.
     """
     words = q.split()
     if not words:
@@ -96,7 +102,11 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
         few = len(probe) <= SEARCH_PROBE
         if few:
             matching = tickets.filter(pk__in=probe)
-        matching = matching.annotate(search_rank=SearchRank(F("search_vector"), query))
+        # ts_rank is a float4, which reaches Python rounded: in double precision
+        # the value a cursor carries back compares equal to the rank it came from.
+        matching = matching.annotate(
+            search_rank=Cast(SearchRank(F("search_vector"), query), FloatField())
+        )
         if by_relevance:
             if not few:
                 # Ranking every match of a common word means scoring hundreds of
@@ -108,4 +118,8 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
         return matching
     for word in words[:10]:
         tickets = tickets.filter(Q(subject__icontains=word) | Q(description__icontains=word))
+    # No ranking here: every match ranks the same, and ties go to recent activity.
+    tickets = tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if by_relevance:
+        tickets = tickets.order_by("-search_rank", "-updated_at", "-id")
     return tickets

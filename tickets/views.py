@@ -320,14 +320,19 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     tab = TABS_BY_KEY.get(request.GET.get("tab", ""), TABS[0])
     # Everyone's list is the tickets they reported, staff included: staff work
     # the whole queue in the staff console.
+    # A search lists the best matches first; the list, the latest activity.
     mine = selectors.search(
-        selectors.visible_tickets(request.user).filter(reporter=request.user), q
+        selectors.visible_tickets(request.user).filter(reporter=request.user),
+        q,
+        by_relevance=True,
     )
     # One query for every tab's count; a reporter's tickets are few enough to count.
     counts = mine.aggregate(
         **{t.key: Count("pk", filter=t.condition) if t.statuses else Count("pk") for t in TABS}
     )
-    rows = mine.filter(tab.condition).order_by("-updated_at", "-id")
+    rows = mine.filter(tab.condition)
+    if not q:
+        rows = rows.order_by("-updated_at", "-id")
     page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab.key]).get_page(
         request.GET.get("page")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.api.conftest import TICKETS, problem
@@ -115,15 +116,76 @@ def test_q_goes_through_the_one_search_selector(as_agent, tickets, monkeypatch):
     calls = []
     real_search = selectors.search
 
-    def spy(queryset, q):
+    def spy(queryset, q, **options):
         calls.append(q)
-        return real_search(queryset, q)
+        return real_search(queryset, q, **options)
 
     monkeypatch.setattr(selectors, "search", spy)
 
     as_agent.get(TICKETS, {"q": "jammed"})
 
     assert calls == ["jammed"]
+
+
+def _ordered_ids(client, params) -> list[int]:
+    response = client.get(TICKETS, params)
+    assert response.status_code == 200, response.content
+    return [t["id"] for t in response.json()["results"]]
+
+
+def test_ordering_by_relevance_lists_the_best_matches_first(as_agent, reporter):
+    in_subject = make_ticket(reporter, subject="Monitor flickers", description="since Monday")
+    in_description = make_ticket(reporter, subject="Hardware", description="the monitor flickers")
+    make_ticket(reporter, subject="Keyboard", description="sticky keys")
+
+    best_first = _ordered_ids(as_agent, {"q": "monitor", "ordering": "-relevance"})
+    by_activity = _ordered_ids(as_agent, {"q": "monitor"})
+
+    assert by_activity == [in_description.pk, in_subject.pk]
+    if connection.vendor == "postgresql":
+        assert best_first == [in_subject.pk, in_description.pk]
+    else:
+        # No ranking on SQLite: every match ranks the same, the id breaks the tie.
+        assert best_first == [in_description.pk, in_subject.pk]
+
+
+def test_pages_by_relevance_hold_every_match_once(as_agent, reporter):
+    matching = {
+        make_ticket(reporter, subject=f"Printer {i}", description="jams").pk for i in range(5)
+    }
+    make_ticket(reporter, subject="Keyboard")
+    seen: list[int] = []
+    params = {"q": "printer", "ordering": "-relevance", "page_size": 2}
+    url = TICKETS
+    for _ in range(5):
+        response = as_agent.get(url, params)
+        assert response.status_code == 200, response.content
+        seen += [t["id"] for t in response.json()["results"]]
+        url, params = response.json()["next"], None
+        if url is None:
+            break
+
+    # Ties of rank are broken by id; a cursor must not lead back to its own page.
+    assert url is None, "the pages never ended"
+    assert sorted(seen) == sorted(matching)
+
+
+def test_ordering_by_relevance_needs_a_search(as_agent, tickets):
+    body = problem(as_agent.get(TICKETS, {"ordering": "-relevance"}), 400, "invalid")
+
+    assert body["errors"] == {"ordering": ["Ordering by relevance needs a search: give q too."]}
+
+
+def test_a_relevance_cursor_that_is_not_a_number_is_refused(as_agent, tickets):
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(
+        json.dumps({"d": "n", "o": "-relevance", "v": "high", "i": 1}).encode()
+    ).decode()
+    response = as_agent.get(TICKETS, {"q": "printer", "ordering": "-relevance", "cursor": cursor})
+
+    assert problem(response, 400, "invalid")["errors"]["cursor"]
 
 
 def test_an_empty_search_finds_everything(as_agent, tickets):

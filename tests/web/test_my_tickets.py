@@ -104,6 +104,18 @@ def test_search_finds_words_in_subject_or_description_and_counts_the_matches(ali
     assertContains(response, "2 all tickets matching")
 
 
+def test_a_search_lists_the_best_matches_first(alice, reporter):
+    in_subject = make_ticket(reporter, subject="Monitor flickers", description="since Monday")
+    in_description = make_ticket(reporter, subject="Hardware", description="the monitor flickers")
+    response = alice.get("/tickets/", {"q": "monitor", "tab": "all"})
+    if connection.vendor == "postgresql":
+        # The subject weighs more than the description, whatever changed last.
+        assert subjects(response) == [in_subject.subject, in_description.subject]
+    else:
+        # No ranking on SQLite: the latest activity first, as without a search.
+        assert subjects(response) == [in_description.subject, in_subject.subject]
+
+
 def test_the_search_box_keeps_the_tab_and_bounds_the_query(alice, reporter):
     make_ticket(reporter, subject="VPN drops")
     response = alice.get("/tickets/", {"q": "vpn " + "x" * 5000, "tab": "all"})

@@ -137,7 +137,10 @@ class SearchFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        return selectors.search(qs, value)
+        # Ranked only when the caller orders by relevance: ranking costs, and
+        # for a common word it covers only the most recent matches.
+        ordering = self.parent.request.query_params.get("ordering", "")
+        return selectors.search(qs, value, by_relevance=ordering.lstrip("-") == "relevance")
 
 
 class TicketFilter(django_filters.FilterSet):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -65,6 +67,8 @@ class KeysetPagination(BasePagination):
     # Public ordering name -> (model field, type of its values).
     ordering_fields: dict[str, tuple[str, type]] = {}
     default_ordering = ""
+    # For an ordering by an annotation: what to tell a request that lacks it.
+    requires: dict[str, str] = {}
 
     def query_params(self) -> set[str]:
         params = {self.cursor_query_param, self.page_size_query_param}
@@ -146,6 +150,10 @@ class KeysetPagination(BasePagination):
             if value.tzinfo is None:
                 raise ValueError
             return value.astimezone(UTC)
+        if kind is float:
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+                raise ValueError
+            return float(raw)
         if kind is int:
             if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > MAX_ID:
                 raise ValueError
@@ -166,6 +174,17 @@ class KeysetPagination(BasePagination):
         self.ordering = self.get_ordering(request)
         cursor = self.decode_cursor(request, self.ordering)
 
+        if self.ordering.field not in queryset.query.annotations and not _is_field(
+            queryset, self.ordering.field
+        ):
+            # An ordering by something only a filter provides (relevance, by `q`).
+            raise ValidationError(
+                {
+                    self.ordering_query_param or "ordering": [
+                        self.requires.get(self.ordering.field, "")
+                    ]
+                }
+            )
         backwards = cursor is not None and cursor[0] == PREVIOUS
         queryset = queryset.order_by(*self.ordering.order_by(reverse=backwards))
         if cursor is not None:
@@ -264,6 +283,14 @@ class KeysetPagination(BasePagination):
         return parameters
 
 
+def _is_field(queryset: QuerySet, name: str) -> bool:
+    try:
+        queryset.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 def _query(name: str, schema: dict, description: str) -> dict:
     return {
         "name": name,
@@ -281,8 +308,11 @@ class TicketPagination(KeysetPagination):
         "updated_at": ("updated_at", datetime),
         # By rank, so that low < normal < high < urgent rather than alphabetically.
         "priority": ("priority_rank", int),
+        # How well a ticket matches `q` (selectors.search): -relevance is best first.
+        "relevance": ("search_rank", float),
     }
     default_ordering = "-updated_at"
+    requires = {"search_rank": "Ordering by relevance needs a search: give q too."}
 
 
 class ConversationPagination(KeysetPagination):

@@ -104,7 +104,13 @@ LIST_FILTERS = [
     OpenApiParameter(
         "q",
         {"type": "string", "maxLength": Q_MAX_LENGTH},
-        description="Words that must all appear in the subject or description, in any order.",
+        description=(
+            "Words that must all appear in the subject or description, in any order "
+            "(on PostgreSQL: full-text search with English stemming; quotes make a phrase, "
+            "a leading minus excludes a word). With `ordering=-relevance`, best matches "
+            "first; for a search matching over a thousand tickets, the thousand most "
+            "recently updated matches, ranked."
+        ),
     ),
 ]
 
