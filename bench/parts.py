@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.run import SIZES
+from bench.run import SIZES, server_env
 
 
 def best_of(calls: int, work: Callable[[], object]) -> float:
@@ -41,17 +41,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--postgres", default="postgres://root@127.0.0.1:5432")
     args = parser.parse_args(argv)
 
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="helpdesk.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="False",
-        DATABASE_URL=f"{args.postgres}/helpdesk_bench_{args.size}",
-        DATABASE_CONN_MAX_AGE="600",
-        HELPDESK_BENCH="True",
-        API_THROTTLE_USER="100000000/minute",
-        LOG_LEVEL="WARNING",
-    )
+    # The bench's own server settings: production, plus its instruments.
+    os.environ.update(server_env(args, f"helpdesk_bench_{args.size}", secrets.token_urlsafe(50)))
     import django
 
     django.setup()

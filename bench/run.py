@@ -572,20 +572,12 @@ def compare_sizes(args: argparse.Namespace, run_dir: Path) -> dict[str, Any] | N
         }
     log(f"{small} against {large}, interleaved: {', '.join(COMPARED)}")
     results = []
-    with (
-        Server(
-            sides[small]["env"],
-            sides[small]["port"],
-            args.workers,
-            sides[small]["out"] / "gunicorn.log",
-        ) as s1,
-        Server(
-            sides[large]["env"],
-            sides[large]["port"],
-            args.workers,
-            sides[large]["out"] / "gunicorn.log",
-        ) as s2,
-    ):
+
+    def serve(size: str) -> Server:
+        side = sides[size]
+        return Server(side["env"], side["port"], args.workers, side["out"] / "gunicorn.log")
+
+    with serve(small) as s1, serve(large) as s2:
         meters = {
             small: CpuMeter(s1, args.postgres, sides[small]["dbname"]),
             large: CpuMeter(s2, args.postgres, sides[large]["dbname"]),

@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from tickets import selectors, workflow
+from tickets.api.pagination import TicketPagination
 from tickets.api.serializers import ID_PATTERN, MAX_ID
 from tickets.models import Ticket
 
@@ -139,8 +140,11 @@ class SearchFilter(django_filters.CharFilter):
             return qs
         # Ranked only when the caller orders by relevance: ranking costs, and
         # for a common word it covers only the most recent matches.
-        ordering = self.parent.request.query_params.get("ordering", "")
-        return selectors.search(qs, value, by_relevance=ordering.lstrip("-") == "relevance")
+        param = TicketPagination.ordering_query_param
+        ordering = self.parent.request.query_params.get(param, "")
+        return selectors.search(
+            qs, value, by_relevance=ordering.lstrip("-") == TicketPagination.RELEVANCE
+        )
 
 
 class TicketFilter(django_filters.FilterSet):

@@ -303,13 +303,14 @@ def _query(name: str, schema: dict, description: str) -> dict:
 
 class TicketPagination(KeysetPagination):
     ordering_query_param = "ordering"
+    RELEVANCE = "relevance"
     ordering_fields = {
         "created_at": ("created_at", datetime),
         "updated_at": ("updated_at", datetime),
         # By rank, so that low < normal < high < urgent rather than alphabetically.
         "priority": ("priority_rank", int),
         # How well a ticket matches `q` (selectors.search): -relevance is best first.
-        "relevance": ("search_rank", float),
+        RELEVANCE: ("search_rank", float),
     }
     default_ordering = "-updated_at"
     requires = {"search_rank": "Ordering by relevance needs a search: give q too."}

@@ -77,10 +77,6 @@ _AS_IS_FIELDS = frozenset(
         serializers.ChoiceField,
         serializers.IntegerField,
         serializers.ReadOnlyField,
-        StrictBooleanField,
-        StrictCharField,
-        StrictChoiceField,
-        StrictIntegerField,
     }
 )
 _PLAIN_TYPES = frozenset({str, int, bool})
