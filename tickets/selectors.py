@@ -73,6 +73,10 @@ RELEVANCE_WINDOW = 1000
 SEARCH_PROBE = 1000
 
 
+# Best match first; ties (and every match on SQLite) go to the latest activity.
+RELEVANCE_ORDER = ("-search_rank", "-updated_at", "-id")
+
+
 def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> QuerySet[Ticket]:
     """Tickets whose subject or description match the words of `q`, in any order.
 
@@ -87,9 +91,40 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
     most recently updated matches are ranked and returned: scoring hundreds of
     thousands of rows would take seconds.
     """
+    matching, few = _matching(tickets, q)
+    if matching is None:
+        return tickets
+    if by_relevance:
+        if not few:
+            # Ranking every match of a common word means scoring hundreds of
+            # thousands of rows; rank the most recent matches only, which the
+            # last-update index finds without a sort.
+            recent = matching.order_by("-updated_at", "-id").values("pk")[:RELEVANCE_WINDOW]
+            matching = matching.filter(pk__in=recent)
+        matching = matching.order_by(*RELEVANCE_ORDER)
+    return matching
+
+
+def search_all(tickets: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket], bool]:
+    """`search` for a list that must hold every match (a count, page after page).
+
+    The matches keep the caller's order. The second value says whether they are
+    few enough to rank them all cheaply, by `.order_by(*RELEVANCE_ORDER)`: at
+    most SEARCH_PROBE on PostgreSQL; any number on SQLite, where they rank alike.
+    (`search`'s window of recent matches would leave the rest out of the list.)
+    """
+    matching, few = _matching(tickets, q)
+    if matching is None:
+        return tickets, False
+    return matching, few
+
+
+def _matching(tickets: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket] | None, bool]:
+    """The matches of `q` annotated with `search_rank` (None for a blank `q`),
+    and whether they are few: at most SEARCH_PROBE, or any number on SQLite."""
     words = q.split()
     if not words:
-        return tickets
+        return None, True
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
         matching = tickets.filter(search_vector=query)
@@ -107,19 +142,8 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
         matching = matching.annotate(
             search_rank=Cast(SearchRank(F("search_vector"), query), FloatField())
         )
-        if by_relevance:
-            if not few:
-                # Ranking every match of a common word means scoring hundreds of
-                # thousands of rows; rank the most recent matches only, which the
-                # last-update index finds without a sort.
-                recent = matching.order_by("-updated_at", "-id").values("pk")[:RELEVANCE_WINDOW]
-                matching = matching.filter(pk__in=recent)
-            matching = matching.order_by("-search_rank", "-updated_at", "-id")
-        return matching
+        return matching, few
     for word in words[:10]:
         tickets = tickets.filter(Q(subject__icontains=word) | Q(description__icontains=word))
     # No ranking here: every match ranks the same, and ties go to recent activity.
-    tickets = tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if by_relevance:
-        tickets = tickets.order_by("-search_rank", "-updated_at", "-id")
-    return tickets
+    return tickets.annotate(search_rank=Value(0.0, output_field=FloatField())), True

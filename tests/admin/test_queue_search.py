@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
+from tickets import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,62 @@ def test_a_very_long_search_is_cut_not_refused(staff_client, tickets):
 def test_the_search_term_is_escaped_on_the_page(staff_client, tickets):
     html = staff_client.get(QUEUE, {"q": '"><script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)</script>" not in html
+
+
+# --- in which order the matches come -------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="relevance ranking is PostgreSQL's full-text search"
+)
+
+
+def listed(client, **params) -> list[int]:
+    response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    return [t.pk for t in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def monitors(reporter):
+    in_subject = make_ticket(reporter, subject="Monitor flickers", description="Since Monday.")
+    # Newer, so the queue's own order (last update first) would list it first.
+    in_description = make_ticket(reporter, subject="Hardware", description="The monitor flickers.")
+    return in_subject, in_description
+
+
+@postgres_only
+def test_a_search_lists_the_best_matches_first(staff_client, monitors):
+    in_subject, in_description = monitors
+    assert listed(staff_client, q="monitor") == [in_subject.pk, in_description.pk]
+
+
+@postgres_only
+def test_a_column_sort_wins_over_relevance(staff_client, monitors):
+    in_subject, in_description = monitors
+    # Column 1 is the ticket number (column 0 holds the action checkboxes).
+    assert listed(staff_client, q="monitor", o="-1") == [in_description.pk, in_subject.pk]
+
+
+@postgres_only
+def test_too_many_matches_to_rank_keep_the_queue_order(staff_client, monitors, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_PROBE", 1)
+    in_subject, in_description = monitors
+    response = staff_client.get(QUEUE, {"q": "monitor"})
+    assert [t.pk for t in response.context["cl"].result_list] == [in_description.pk, in_subject.pk]
+    assert "More than 1 match: newest activity first." in response.content.decode()
+
+
+@postgres_only
+def test_a_search_that_names_a_reporter_keeps_the_queue_order(staff_client, reporter):
+    # Bob's own tickets match by name, not by text: ranked they would all sink.
+    bob = UserFactory(username="bob")
+    mentions = make_ticket(reporter, subject="Bob's monitor", description="Dead pixels.")
+    by_bob = make_ticket(bob, subject="Keyboard", description="Sticky keys.")
+    assert listed(staff_client, q="bob") == [by_bob.pk, mentions.pk]
+
+
+def test_the_page_says_when_matches_are_listed_best_first(staff_client, monitors):
+    assert "Best matches first" in staff_client.get(QUEUE, {"q": "monitor"}).content.decode()
+    assert "Best matches first" not in staff_client.get(QUEUE).content.decode()
+    sorted_by_number = staff_client.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
+    assert "Best matches first" not in sorted_by_number

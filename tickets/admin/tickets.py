@@ -18,12 +18,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -238,9 +239,10 @@ class TicketAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str
     ) -> tuple[QuerySet[Ticket], bool]:
-        """Words of the subject or description (selectors.search, which becomes
+        """Words of the subject or description (selectors.search_all, which becomes
         full-text search on PostgreSQL), or a ticket number, or the reporter's
-        exact username or email address."""
+        exact username or email address. Best matches first when they are few
+        enough to rank and no column is sorted."""
         term = search_term.strip()[:SEARCH_MAX_LENGTH]
         if not term:
             return queryset, False
@@ -250,14 +252,25 @@ class TicketAdmin(admin.ModelAdmin):
         if number and term.startswith("#"):
             # "#123" names a ticket: no need to read every description for it.
             return queryset.filter(pk=int(number.group(1))), False
-        results = selectors.search(queryset, term)
+        results, rankable = selectors.search_all(queryset, term)
         if number:
             results |= queryset.filter(pk=int(number.group(1)))
         if " " not in term:
-            reporters = User.objects.alias(
-                username_lower=Lower("username"), email_lower=Lower("email")
-            ).filter(Q(username_lower=term.lower()) | Q(email_lower=term.lower()))
-            results |= queryset.filter(reporter__in=reporters.values("pk"))
+            term_lower = term.lower()
+            reporters = list(
+                User.objects.alias(username_lower=Lower("username"), email_lower=Lower("email"))
+                .filter(Q(username_lower=term_lower) | Q(email_lower=term_lower))
+                .values_list("pk", flat=True)
+            )
+            if reporters:
+                # A name: that person's tickets, which no text ranks, in the
+                # queue's order (ranking them could mean sorting thousands).
+                results |= queryset.filter(reporter__in=reporters)
+                rankable = False
+        # The queue arrives in its order already: the column the user sorted by,
+        # or else last update, which gives way to relevance when all could be ranked.
+        if rankable and not request.GET.get(ORDER_VAR):
+            results = results.order_by(*selectors.RELEVANCE_ORDER)
         return results, False
 
     def changelist_view(
@@ -270,7 +283,22 @@ class TicketAdmin(admin.ModelAdmin):
         context = getattr(response, "context_data", None) or {}
         if isinstance(response, TemplateResponse) and "cl" in context:
             context["status_tabs"] = self._status_tabs(request, context["cl"])
+            context["search_order"] = self._search_order(request, context["cl"])
         return response
+
+    def _search_order(self, request: HttpRequest, cl) -> str | None:
+        """How a search's matches are listed, when the user did not sort by a column."""
+        if not cl.query or request.GET.get(ORDER_VAR):
+            return None
+        if tuple(cl.queryset.query.order_by) == selectors.RELEVANCE_ORDER:
+            return "Best matches first."
+        if cl.result_count > selectors.SEARCH_PROBE:
+            probe = selectors.SEARCH_PROBE
+            return (
+                f"More than {intcomma(probe)} match{pluralize(probe, 'es')}: newest activity "
+                "first. Add words to list the best matches first."
+            )
+        return None
 
     def _status_tabs(self, request: HttpRequest, cl) -> list[dict[str, Any]]:
         """Counts per status of the list as filtered (but for its status), in one query."""
