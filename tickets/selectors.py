@@ -105,21 +105,28 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
     return matching
 
 
-def search_all(tickets: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket], bool]:
+def search_all(
+    tickets: QuerySet[Ticket], q: str, *, probes: dict[str, list[int]] | None = None
+) -> tuple[QuerySet[Ticket], bool]:
     """`search` for a list that must hold every match (a count, page after page).
 
     The matches keep the caller's order. The second value says whether they are
     few enough to rank them all cheaply, by `.order_by(*RELEVANCE_ORDER)`: at
     most SEARCH_PROBE on PostgreSQL; any number on SQLite, where they rank alike.
     (`search`'s window of recent matches would leave the rest out of the list.)
+
+    `probes` keeps the full-text index's answers by query, for a page that
+    searches the same tickets twice (a list and its counts).
     """
-    matching, few = _matching(tickets, q)
+    matching, few = _matching(tickets, q, probes)
     if matching is None:
         return tickets, False
     return matching, few
 
 
-def _matching(tickets: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket] | None, bool]:
+def _matching(
+    tickets: QuerySet[Ticket], q: str, probes: dict[str, list[int]] | None = None
+) -> tuple[QuerySet[Ticket] | None, bool]:
     """The matches of `q` annotated with `search_rank` (None for a blank `q`),
     and whether they are few: at most SEARCH_PROBE, or any number on SQLite."""
     words = q.split()
@@ -133,7 +140,14 @@ def _matching(tickets: QuerySet[Ticket], q: str) -> tuple[QuerySet[Ticket] | Non
         # matches: list exactly those (a walk down the last-update index would
         # read the whole table to find that a rare word matches nothing). Many:
         # the caller's order, walked from its index, meets them soon enough.
-        probe = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+        asked = matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1]
+        if probes is None:
+            probe = list(asked)
+        else:
+            key = str(asked.query)
+            if key not in probes:
+                probes[key] = list(asked)
+            probe = probes[key]
         few = len(probe) <= SEARCH_PROBE
         if few:
             matching = tickets.filter(pk__in=probe)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
@@ -150,3 +151,25 @@ def test_the_page_says_when_matches_are_listed_best_first(staff_client, monitors
     assert "Best matches first" not in staff_client.get(QUEUE).content.decode()
     sorted_by_number = staff_client.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
     assert "Best matches first" not in sorted_by_number
+
+
+@postgres_only
+@pytest.mark.parametrize("params", [{}, {"status": "new"}])
+def test_a_search_asks_the_full_text_index_once_per_page(staff_client, monitors, params):
+    # The list and its status tabs need the same matches; a phrase search can
+    # cost a quarter of a second at a million tickets, so not twice. With a
+    # status filter the tabs need the other statuses' matches too: once more.
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(QUEUE, {"q": "monitor", **params})
+    probes = [q for q in queries.captured_queries if "@@" in q["sql"] and "LIMIT 1001" in q["sql"]]
+    assert len(probes) == (1 if not params else 2)
+
+
+@postgres_only
+def test_counting_the_matches_does_not_rank_them(staff_client, monitors):
+    # The queue counts up to 10,000 matches; scoring each would only slow it.
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(QUEUE, {"q": "monitor"})
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert counts
+    assert not [sql for sql in counts if "ts_rank" in sql]

@@ -24,7 +24,8 @@ class BoundedCountPaginator(Paginator):
     def count(self) -> int:
         # Unordered: any cap + 1 rows will do, so the database may count them
         # from whichever index fits the filters instead of walking the list's order.
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        # Ids only: a search's rank is no use to a count and costs a score per row.
+        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 

@@ -252,7 +252,9 @@ class TicketAdmin(admin.ModelAdmin):
         if number and term.startswith("#"):
             # "#123" names a ticket: no need to read every description for it.
             return queryset.filter(pk=int(number.group(1))), False
-        results, rankable = selectors.search_all(queryset, term)
+        # The list and its status tabs search alike: ask the index once per request.
+        probes = request.__dict__.setdefault("_ticket_search_probes", {})
+        results, rankable = selectors.search_all(queryset, term, probes=probes)
         if number:
             results |= queryset.filter(pk=int(number.group(1)))
         if " " not in term:
