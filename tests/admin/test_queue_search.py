@@ -173,3 +173,13 @@ def test_counting_the_matches_does_not_rank_them(staff_client, monitors):
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert counts
     assert not [sql for sql in counts if "ts_rank" in sql]
+
+
+def test_no_column_claims_the_order_of_a_search_listed_best_first(staff_client, monitors):
+    # The column headers show which columns sort the list; relevance is none of them.
+    assert "sorted descending" in staff_client.get(QUEUE).content.decode()
+    ranked = staff_client.get(QUEUE, {"q": "monitor"}).content.decode()
+    assert "Best matches first" in ranked
+    assert "sorted descending" not in ranked
+    by_number = staff_client.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
+    assert "sorted descending" in by_number

@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -109,6 +109,20 @@ def _bulk_action(description: str, method: str, value: str) -> Callable:
         getattr(model_admin, method)(request, queryset, value)
 
     return action
+
+
+class TicketChangeList(ChangeList):
+    """The queue, which may list a search's matches best first (see
+    TicketAdmin.get_search_results): then no column header shows as sorted."""
+
+    @property
+    def by_relevance(self) -> bool:
+        return tuple(self.queryset.query.order_by) == selectors.RELEVANCE_ORDER
+
+    def get_ordering_field_columns(self) -> dict[int, str]:
+        if self.by_relevance:
+            return {}
+        return super().get_ordering_field_columns()
 
 
 class TicketAdmin(admin.ModelAdmin):
@@ -275,6 +289,9 @@ class TicketAdmin(admin.ModelAdmin):
             results = results.order_by(*selectors.RELEVANCE_ORDER)
         return results, False
 
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
+        return TicketChangeList
+
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
@@ -292,8 +309,8 @@ class TicketAdmin(admin.ModelAdmin):
         """How a search's matches are listed, when the user did not sort by a column."""
         if not cl.query or request.GET.get(ORDER_VAR):
             return None
-        if tuple(cl.queryset.query.order_by) == selectors.RELEVANCE_ORDER:
-            return "Best matches first."
+        if cl.by_relevance:
+            return "Best matches first; click a column header to sort by it instead."
         if cl.result_count > selectors.SEARCH_PROBE:
             probe = selectors.SEARCH_PROBE
             return (
