@@ -141,8 +141,8 @@ def _matching(
         # read the whole table to find that a rare word matches nothing). Many:
         # the caller's order, walked from its index, meets them soon enough.
         asked = matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1]
-        if probes is None:
-            probe = list(asked)
+        if probes is None or asked.query.is_empty():
+            probe = list(asked)  # (an empty query has no SQL to key it by)
         else:
             key = str(asked.query)
             if key not in probes:

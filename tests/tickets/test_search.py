@@ -80,3 +80,24 @@ def test_search_finds_the_same_tickets_with_few_or_many_matches(reporter, monkey
     assert list(found) == [newer, older]
     ranked = selectors.search(Ticket.objects.all(), "printer tray", by_relevance=True)
     assert set(ranked) == {newer, older}
+
+
+def test_a_search_of_no_tickets_finds_none_with_or_without_kept_probes(reporter):
+    make_ticket(reporter, subject="Printer jam")
+    for probes in (None, {}):
+        found, _ = selectors.search_all(Ticket.objects.none(), "printer", probes=probes)
+        assert list(found) == []
+
+
+@postgres_only
+def test_kept_probes_answer_the_same_search_again_without_asking(reporter):
+    printer = make_ticket(reporter, subject="Printer jam")
+    probes: dict = {}
+    first, _ = selectors.search_all(Ticket.objects.all(), "printer", probes=probes)
+    assert list(first) == [printer]
+    assert len(probes) == 1
+    make_ticket(reporter, subject="Printer again")
+    again, rankable = selectors.search_all(Ticket.objects.all(), "printer", probes=probes)
+    # Within one request the answer stands, as the list and its counts must agree.
+    assert list(again) == [printer]
+    assert rankable
