@@ -13,6 +13,11 @@ SUBJECT_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
 
 
+def is_ticket_id(value: object) -> bool:
+    """Whether `value` is an id the database could hold (SQLite fails on others)."""
+    return isinstance(value, int) and 0 < value < 2**63
+
+
 # The choices live at module level so that Meta's constraints can name them;
 # the models expose them as Ticket.Status, Ticket.Priority and TicketEvent.Kind.
 class TicketStatus(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 
 from tickets import workflow
 from tickets.exceptions import TicketNotFound
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Message, Ticket, TicketEvent, is_ticket_id
 from tickets.search import SEARCH_CONFIG
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
         pk = int(pk)
     except (TypeError, ValueError):
         raise TicketNotFound() from None
-    if not 0 < pk < 2**63:
+    if not is_ticket_id(pk):
         raise TicketNotFound()
     try:
         return visible_tickets(user).get(pk=pk)
@@ -91,9 +91,9 @@ def search(tickets: QuerySet[Ticket], q: str, *, by_relevance: bool = False) -> 
     most recently updated matches are ranked and returned: scoring hundreds of
     thousands of rows would take seconds.
     """
-    matching, few = _matching(tickets, q)
-    if matching is None:
+    if not q.split():
         return tickets
+    matching, few = search_all(tickets, q)
     if by_relevance:
         if not few:
             # Ranking every match of a common word means scoring hundreds of
@@ -116,22 +116,12 @@ def search_all(
     (`search`'s window of recent matches would leave the rest out of the list.)
 
     `probes` keeps the full-text index's answers by query, for a page that
-    searches the same tickets twice (a list and its counts).
+    searches the same tickets twice (a list and its counts). Each match is
+    annotated with `search_rank`; a blank `q` gives `tickets` as they are.
     """
-    matching, few = _matching(tickets, q, probes)
-    if matching is None:
-        return tickets, False
-    return matching, few
-
-
-def _matching(
-    tickets: QuerySet[Ticket], q: str, probes: dict[str, list[int]] | None = None
-) -> tuple[QuerySet[Ticket] | None, bool]:
-    """The matches of `q` annotated with `search_rank` (None for a blank `q`),
-    and whether they are few: at most SEARCH_PROBE, or any number on SQLite."""
     words = q.split()
     if not words:
-        return None, True
+        return tickets, False
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
         matching = tickets.filter(search_vector=query)

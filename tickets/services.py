@@ -24,7 +24,14 @@ from tickets.exceptions import (
     TicketClosed,
     TicketNotFound,
 )
-from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+from tickets.models import (
+    SUBJECT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Message,
+    Ticket,
+    TicketEvent,
+    is_ticket_id,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -121,8 +128,7 @@ def _clean_assignee(value: Any) -> User | None:
 def _lock(ticket: Ticket | int, actor: User) -> Ticket:
     """Re-read the ticket with its row locked, as the actor may see it."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    if not isinstance(pk, int) or not 0 < pk < 2**63:
-        # Not an id the database could hold (SQLite would fail on it).
+    if not is_ticket_id(pk):
         raise TicketNotFound()
     try:
         locked = (
