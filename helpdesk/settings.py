@@ -314,9 +314,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {
-        "TicketStatusEnum": "tickets.models.TicketStatus",
-        "TicketPriorityEnum": "tickets.models.TicketPriority",
-        "EventKindEnum": "tickets.models.EventKind",
+        "TicketStatusEnum": "tickets.choices.TicketStatus",
+        "TicketPriorityEnum": "tickets.choices.TicketPriority",
+        "EventKindEnum": "tickets.choices.EventKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
-
-SEARCH_MAX_LENGTH = 200
+from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
 
 
 class VersionFields(forms.Form):
@@ -19,7 +17,7 @@ class VersionFields(forms.Form):
 
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     seen = forms.IntegerField(
-        min_value=0, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+        min_value=0, max_value=MAX_TICKET_ID, required=False, widget=forms.HiddenInput
     )
 
 

@@ -7,41 +7,21 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets.choices import EventKind, TicketPriority, TicketStatus
 from tickets.search import TicketSearchDocument
 
 SUBJECT_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
 
 
+# The largest ticket id any interface accepts: within a signed 64-bit integer
+# (SQLite fails on larger ones) and the bound the API's schema publishes.
+MAX_TICKET_ID = 10**18 - 1
+
+
 def is_ticket_id(value: object) -> bool:
-    """Whether `value` is an id the database could hold (SQLite fails on others)."""
-    return isinstance(value, int) and 0 < value < 2**63
-
-
-# The choices live at module level so that Meta's constraints can name them;
-# the models expose them as Ticket.Status, Ticket.Priority and TicketEvent.Kind.
-class TicketStatus(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    PENDING = "pending", "Pending"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-
-
-class TicketPriority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
-
-
-class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    STATUS_CHANGED = "status_changed", "Status changed"
-    PRIORITY_CHANGED = "priority_changed", "Priority changed"
-    ASSIGNED = "assigned", "Assigned"
-    EDITED = "edited", "Edited"
-    MESSAGE_POSTED = "message_posted", "Message posted"
+    """Whether `value` is a ticket id any interface accepts (1 to MAX_TICKET_ID)."""
+    return isinstance(value, int) and 0 < value <= MAX_TICKET_ID
 
 
 class TicketManager(models.Manager):

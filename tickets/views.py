@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpdesk.ratelimit import by_user, rate_limited
-from tickets import selectors, services, workflow
+from tickets import search, selectors, services, workflow
 from tickets.exceptions import (
     InvalidTransition,
     StaleVersion,
@@ -31,7 +31,6 @@ from tickets.exceptions import (
     TicketNotFound,
 )
 from tickets.forms import (
-    SEARCH_MAX_LENGTH,
     EditTicketForm,
     ReplyForm,
     ReportIssueForm,
@@ -316,12 +315,12 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     # NUL cannot reach PostgreSQL; it means nothing in a search anyway.
-    q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].replace("\x00", "").strip()
+    q = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].replace("\x00", "").strip()
     tab = TABS_BY_KEY.get(request.GET.get("tab", ""), TABS[0])
     # Everyone's list is the tickets they reported, staff included: staff work
     # the whole queue in the staff console.
     # A search lists the best matches first; the list, the latest activity.
-    mine = selectors.search(
+    mine = search.find(
         selectors.visible_tickets(request.user).filter(reporter=request.user),
         q,
         by_relevance=True,

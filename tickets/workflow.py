@@ -9,12 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from tickets.models import Ticket
+from tickets.choices import TicketStatus as Status
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-Status = Ticket.Status
 
 
 class Role(StrEnum):

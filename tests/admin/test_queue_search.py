@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
-from tickets import selectors
+from tickets import search
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_a_column_sort_wins_over_relevance(staff_client, monitors):
 
 @postgres_only
 def test_too_many_matches_to_rank_keep_the_queue_order(staff_client, monitors, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_PROBE", 1)
+    monkeypatch.setattr(search, "SEARCH_PROBE", 1)
     in_subject, in_description = monitors
     response = staff_client.get(QUEUE, {"q": "monitor"})
     assert [t.pk for t in response.context["cl"].result_list] == [in_description.pk, in_subject.pk]

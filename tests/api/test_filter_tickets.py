@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.api.conftest import TICKETS, problem
 from tests.factories import make_ticket
-from tickets import selectors
+from tickets import search
 from tickets.models import Ticket
 
 
@@ -114,13 +114,13 @@ def test_q_searches_subject_and_description(as_agent, tickets):
 
 def test_q_goes_through_the_one_search_selector(as_agent, tickets, monkeypatch):
     calls = []
-    real_search = selectors.search
+    real_search = search.find
 
     def spy(queryset, q, **options):
         calls.append(q)
         return real_search(queryset, q, **options)
 
-    monkeypatch.setattr(selectors, "search", spy)
+    monkeypatch.setattr(search, "find", spy)
 
     as_agent.get(TICKETS, {"q": "jammed"})
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import make_ticket
-from tickets import selectors
+from tickets import search
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_search_matches_words_in_any_order_in_subject_or_description(reporter):
     vpn = make_ticket(reporter, subject="VPN drops", description="every hour on the wifi")
     make_ticket(reporter, subject="Printer jam", description="tray two")
-    found = selectors.search(Ticket.objects.all(), "wifi vpn")
+    found = search.find(Ticket.objects.all(), "wifi vpn")
     assert list(found) == [vpn]
 
 
 def test_search_ignores_case_and_blank_queries(reporter):
     ticket = make_ticket(reporter, subject="Outlook password prompt")
-    assert list(selectors.search(Ticket.objects.all(), "OUTLOOK")) == [ticket]
-    assert selectors.search(Ticket.objects.all(), "   ").count() == 1
+    assert list(search.find(Ticket.objects.all(), "OUTLOOK")) == [ticket]
+    assert search.find(Ticket.objects.all(), "   ").count() == 1
 
 
 postgres_only = pytest.mark.skipif(
@@ -31,14 +31,14 @@ postgres_only = pytest.mark.skipif(
 @postgres_only
 def test_full_text_search_stems_english_words(reporter):
     ticket = make_ticket(reporter, subject="Printers keep jamming", description="Floor 3")
-    assert list(selectors.search(Ticket.objects.all(), "printer jam")) == [ticket]
+    assert list(search.find(Ticket.objects.all(), "printer jam")) == [ticket]
 
 
 @postgres_only
 def test_full_text_search_ranks_subject_matches_first(reporter):
     in_description = make_ticket(reporter, subject="Hardware", description="the monitor flickers")
     in_subject = make_ticket(reporter, subject="Monitor flickers", description="since Monday")
-    found = selectors.search(Ticket.objects.all(), "monitor", by_relevance=True)
+    found = search.find(Ticket.objects.all(), "monitor", by_relevance=True)
     assert list(found) == [in_subject, in_description]
 
 
@@ -48,15 +48,15 @@ def test_full_text_search_follows_edits(reporter, agent):
 
     ticket = make_ticket(reporter, subject="Keyboard", description="keys stick")
     services.modify_ticket(actor=agent, ticket=ticket, subject="Trackpad")
-    assert list(selectors.search(Ticket.objects.all(), "trackpad")) == [ticket]
-    assert list(selectors.search(Ticket.objects.all(), "keyboard")) == []
+    assert list(search.find(Ticket.objects.all(), "trackpad")) == [ticket]
+    assert list(search.find(Ticket.objects.all(), "keyboard")) == []
 
 
 @postgres_only
 def test_full_text_search_accepts_any_punctuation(reporter):
     make_ticket(reporter)
     for q in ['"unterminated', "a & b | !c", "(((", "':*", "-", "\\"]:
-        list(selectors.search(Ticket.objects.all(), q))
+        list(search.find(Ticket.objects.all(), q))
 
 
 @postgres_only
@@ -72,20 +72,20 @@ def test_the_search_index_exists_on_postgresql():
 def test_search_finds_the_same_tickets_with_few_or_many_matches(reporter, monkeypatch, probe):
     # Few matches are listed from the full-text index; many, by walking the
     # list's order. Either way the same tickets, in the caller's order.
-    monkeypatch.setattr(selectors, "SEARCH_PROBE", probe)
+    monkeypatch.setattr(search, "SEARCH_PROBE", probe)
     older = make_ticket(reporter, subject="Printer jams", description="tray 2")
     newer = make_ticket(reporter, subject="Printers again", description="tray 1")
     make_ticket(reporter, subject="Keyboard", description="sticky keys")
-    found = selectors.search(Ticket.objects.order_by("-updated_at", "-id"), "printer")
+    found = search.find(Ticket.objects.order_by("-updated_at", "-id"), "printer")
     assert list(found) == [newer, older]
-    ranked = selectors.search(Ticket.objects.all(), "printer tray", by_relevance=True)
+    ranked = search.find(Ticket.objects.all(), "printer tray", by_relevance=True)
     assert set(ranked) == {newer, older}
 
 
 def test_a_search_of_no_tickets_finds_none_with_or_without_kept_probes(reporter):
     make_ticket(reporter, subject="Printer jam")
     for probes in (None, {}):
-        found, _ = selectors.search_all(Ticket.objects.none(), "printer", probes=probes)
+        found, _ = search.find_all(Ticket.objects.none(), "printer", probes=probes)
         assert list(found) == []
 
 
@@ -93,11 +93,11 @@ def test_a_search_of_no_tickets_finds_none_with_or_without_kept_probes(reporter)
 def test_kept_probes_answer_the_same_search_again_without_asking(reporter):
     printer = make_ticket(reporter, subject="Printer jam")
     probes: dict = {}
-    first, _ = selectors.search_all(Ticket.objects.all(), "printer", probes=probes)
+    first, _ = search.find_all(Ticket.objects.all(), "printer", probes=probes)
     assert list(first) == [printer]
     assert len(probes) == 1
     make_ticket(reporter, subject="Printer again")
-    again, rankable = selectors.search_all(Ticket.objects.all(), "printer", probes=probes)
+    again, rankable = search.find_all(Ticket.objects.all(), "printer", probes=probes)
     # Within one request the answer stands, as the list and its counts must agree.
     assert list(again) == [printer]
     assert rankable

@@ -32,7 +32,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from accounts.models import User
-from tickets import dashboard, selectors, services, workflow
+from tickets import dashboard, search, selectors, services, workflow
 from tickets.admin.filters import ACTIVE, AssigneeFilter, StatusFilter
 from tickets.admin.forms import TicketAddForm, TicketChangeForm
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
@@ -56,7 +56,6 @@ Priority = Ticket.Priority
 # Bulk actions call one service per ticket; past this, ask for a narrower selection.
 BULK_LIMIT = 500
 # Search terms longer than this are cut: nobody types more, and it bounds the work.
-SEARCH_MAX_LENGTH = 200
 TICKET_ID = re.compile(r"#?(\d{1,18})")
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
@@ -117,7 +116,7 @@ class TicketChangeList(ChangeList):
 
     @property
     def by_relevance(self) -> bool:
-        return tuple(self.queryset.query.order_by) == selectors.RELEVANCE_ORDER
+        return tuple(self.queryset.query.order_by) == search.RELEVANCE_ORDER
 
     def get_ordering_field_columns(self) -> dict[int, str]:
         if self.by_relevance:
@@ -253,11 +252,11 @@ class TicketAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str
     ) -> tuple[QuerySet[Ticket], bool]:
-        """Words of the subject or description (selectors.search_all, which becomes
+        """Words of the subject or description (search.find_all, which becomes
         full-text search on PostgreSQL), or a ticket number, or the reporter's
         exact username or email address. Best matches first when they are few
         enough to rank and no column is sorted."""
-        term = search_term.strip()[:SEARCH_MAX_LENGTH]
+        term = search_term.strip()[: search.MAX_QUERY_LENGTH]
         if not term:
             return queryset, False
         # OR-ed as querysets rather than `pk IN (search)`, so that the database
@@ -268,7 +267,7 @@ class TicketAdmin(admin.ModelAdmin):
             return queryset.filter(pk=int(number.group(1))), False
         # The list and its status tabs search alike: ask the index once per request.
         probes = request.__dict__.setdefault("_ticket_search_probes", {})
-        results, rankable = selectors.search_all(queryset, term, probes=probes)
+        results, rankable = search.find_all(queryset, term, probes=probes)
         if number:
             results |= queryset.filter(pk=int(number.group(1)))
         if " " not in term:
@@ -286,7 +285,7 @@ class TicketAdmin(admin.ModelAdmin):
         # The queue arrives in its order already: the column the user sorted by,
         # or else last update, which gives way to relevance when all could be ranked.
         if rankable and not request.GET.get(ORDER_VAR):
-            results = results.order_by(*selectors.RELEVANCE_ORDER)
+            results = results.order_by(*search.RELEVANCE_ORDER)
         return results, False
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
@@ -311,8 +310,8 @@ class TicketAdmin(admin.ModelAdmin):
             return None
         if cl.by_relevance:
             return "Best matches first; click a column header to sort by it instead."
-        if cl.result_count > selectors.SEARCH_PROBE:
-            probe = selectors.SEARCH_PROBE
+        if cl.result_count > search.SEARCH_PROBE:
+            probe = search.SEARCH_PROBE
             return (
                 f"More than {intcomma(probe)} match{pluralize(probe, 'es')}: newest activity "
                 "first. Add words to list the best matches first."

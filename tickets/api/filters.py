@@ -18,16 +18,15 @@ from django.core.exceptions import ValidationError
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from tickets import selectors, workflow
+from tickets import search, workflow
 from tickets.api.pagination import TicketPagination
-from tickets.api.serializers import ID_PATTERN, MAX_ID
-from tickets.models import Ticket
+from tickets.api.serializers import ID_PATTERN
+from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from rest_framework.request import Request
 
-Q_MAX_LENGTH = 200
 _ID = re.compile(ID_PATTERN)
 
 
@@ -97,7 +96,7 @@ class AssigneeFilter(django_filters.Filter):
 
 class IdField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+        super().__init__(min_value=1, max_value=MAX_TICKET_ID, **kwargs)
 
     def to_python(self, value: Any) -> int | None:
         # IntegerField would take "7.0" and " 7 "; an id is digits.
@@ -142,7 +141,7 @@ class SearchFilter(django_filters.CharFilter):
         # for a common word it covers only the most recent matches.
         param = TicketPagination.ordering_query_param
         ordering = self.parent.request.query_params.get(param, "")
-        return selectors.search(
+        return search.find(
             qs, value, by_relevance=ordering.lstrip("-") == TicketPagination.RELEVANCE
         )
 
@@ -155,7 +154,7 @@ class TicketFilter(django_filters.FilterSet):
     created_after = TimestampFilter(field_name="created_at", lookup_expr="gte")
     created_before = TimestampFilter(field_name="created_at", lookup_expr="lt")
     updated_after = TimestampFilter(field_name="updated_at", lookup_expr="gte")
-    q = SearchFilter(max_length=Q_MAX_LENGTH)
+    q = SearchFilter(max_length=search.MAX_QUERY_LENGTH)
 
     # Parameters that may be given more than once.
     REPEATABLE = frozenset({"status", "priority"})

@@ -25,7 +25,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tickets.api.serializers import MAX_ID
+from tickets.models import MAX_TICKET_ID
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -123,7 +123,7 @@ class KeysetPagination(BasePagination):
             direction, name, raw_value, pk = data["d"], data["o"], data["v"], data["i"]
             if direction not in (NEXT, PREVIOUS) or not isinstance(pk, int):
                 raise ValueError
-            if not 0 < pk <= MAX_ID:
+            if not 0 < pk <= MAX_TICKET_ID:
                 raise ValueError
             value = self._parse_key(raw_value, ordering.kind)
         except (ValueError, TypeError, KeyError, OverflowError, UnicodeError, binascii.Error):
@@ -155,7 +155,7 @@ class KeysetPagination(BasePagination):
                 raise ValueError
             return float(raw)
         if kind is int:
-            if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > MAX_ID:
+            if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > MAX_TICKET_ID:
                 raise ValueError
             return raw
         if not isinstance(raw, str) or "\x00" in raw or len(raw) > 200:
@@ -309,7 +309,7 @@ class TicketPagination(KeysetPagination):
         "updated_at": ("updated_at", datetime),
         # By rank, so that low < normal < high < urgent rather than alphabetically.
         "priority": ("priority_rank", int),
-        # How well a ticket matches `q` (selectors.search): -relevance is best first.
+        # How well a ticket matches `q` (tickets.search.find): -relevance is best first.
         RELEVANCE: ("search_rank", float),
     }
     default_ordering = "-updated_at"

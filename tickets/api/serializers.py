@@ -20,11 +20,17 @@ from rest_framework.settings import api_settings
 
 from accounts.models import User
 from tickets import selectors, workflow
-from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+from tickets.models import (
+    MAX_TICKET_ID,
+    SUBJECT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Message,
+    Ticket,
+    TicketEvent,
+)
 
 # Ids: 1 to 18 digits, which fits any 64-bit key; nothing longer reaches the
 # database. The same bound in URLs, query parameters and bodies.
-MAX_ID = 10**18 - 1
 ID_PATTERN = r"[1-9][0-9]{0,17}"
 
 
@@ -324,7 +330,7 @@ class TicketUpdateSerializer(InputSerializer):
         required=False,
         allow_null=True,
         min_value=1,
-        max_value=MAX_ID,
+        max_value=MAX_TICKET_ID,
         help_text="Staff only: the id of an active staff user, or null to unassign.",
     )
 

@@ -26,15 +26,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from tickets import selectors, services
+from tickets import search, selectors, services
 from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
-from tickets.api.filters import Q_MAX_LENGTH, TicketFilter, check_query_params
+from tickets.api.filters import TicketFilter, check_query_params
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
     ID_PATTERN,
-    MAX_ID,
     EventSerializer,
     MessageCreateSerializer,
     MessageSerializer,
@@ -44,7 +43,7 @@ from tickets.api.serializers import (
     TicketUpdateSerializer,
     UserRefSerializer,
 )
-from tickets.models import Ticket
+from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -54,7 +53,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # An id in a URL that is not one of ours (0, 007, -1, 20 digits) is a 404.
-_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_TICKET_ID}
 TICKET_ID = OpenApiParameter(
     "id", _ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
 )
@@ -83,7 +82,7 @@ LIST_FILTERS = [
     ),
     OpenApiParameter(
         "reporter",
-        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        {"type": "integer", "minimum": 1, "maximum": MAX_TICKET_ID},
         description="Only this user's tickets. Staff only: 403 for anyone else.",
     ),
     OpenApiParameter(
@@ -103,7 +102,7 @@ LIST_FILTERS = [
     ),
     OpenApiParameter(
         "q",
-        {"type": "string", "maxLength": Q_MAX_LENGTH},
+        {"type": "string", "maxLength": search.MAX_QUERY_LENGTH},
         description=(
             "Words that must all appear in the subject or description, in any order "
             "(on PostgreSQL: full-text search with English stemming; quotes make a phrase, "
