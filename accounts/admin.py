@@ -1,6 +1,6 @@
 """Users in the staff console.
 
-Making someone staff goes through accounts.services.user_set_staff, so the
+Making someone staff goes through accounts.services.set_staff, so the
 "Helpdesk staff" group (which holds the console's permissions) always follows
 the is_staff flag. The user list is also what the ticket page's assignee and
 reporter autocompletes search.
@@ -56,7 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     show_facets = admin.ShowFacets.NEVER
 
     def save_model(self, request: HttpRequest, obj: User, form: Form, change: bool) -> None:
-        # The staff flag is written by user_set_staff (in save_related, after the
+        # The staff flag is written by set_staff (in save_related, after the
         # groups), never by the form directly.
         obj._wants_staff = obj.is_staff
         if change:
@@ -69,7 +69,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         # After the groups from the form, so that the staff group follows the
         # flag even if someone ticked or unticked it by hand.
-        services.user_set_staff(user=form.instance, is_staff=form.instance._wants_staff)
+        services.set_staff(user=form.instance, is_staff=form.instance._wants_staff)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[User], search_term: str

@@ -112,7 +112,7 @@ class TokenView(ApiViewMixin, APIView):
         if user is None:
             raise InvalidCredentials()
         _signed_in(request._request, user)
-        token, raw = services.api_token_create(
+        token, raw = services.create_api_token(
             user=user, name=serializer.validated_data.get("name", "")
         )
         return Response({"token": raw, "name": token.name}, status=201)
@@ -129,7 +129,7 @@ class TokenView(ApiViewMixin, APIView):
     )
     def delete(self, request: Request) -> Response:
         token: ApiToken = request.auth
-        services.api_token_revoke(user=request.user, token_id=token.pk)
+        services.revoke_api_token(user=request.user, token_id=token.pk)
         return Response(status=204)
 
 

@@ -6,7 +6,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
-from accounts.services import api_token_authenticate
+from accounts.services import authenticate_api_token
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -24,7 +24,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = api_token_authenticate(raw)
+        token = authenticate_api_token(raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         return token.user, token

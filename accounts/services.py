@@ -20,7 +20,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str | None, is_staff: bool = False) -> User:
+def create_user(*, username: str, email: str, password: str | None, is_staff: bool = False) -> User:
     user = User(username=username, email=email, is_staff=is_staff)
     if password:
         user.set_password(password)
@@ -34,7 +34,7 @@ def user_create(*, username: str, email: str, password: str | None, is_staff: bo
 
 
 @transaction.atomic
-def user_set_staff(*, user: User, is_staff: bool) -> User:
+def set_staff(*, user: User, is_staff: bool) -> User:
     """Make a user helpdesk staff, or end that; the group follows the flag."""
     user.is_staff = is_staff
     user.save(update_fields=["is_staff"])
@@ -83,7 +83,7 @@ def ensure_staff_group() -> Group:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a named token; return it with its raw key, which is never stored."""
     name = (name or "").strip() or f"Token {timezone.now():%Y-%m-%d %H:%M}"
     if len(name) > TOKEN_NAME_MAX_LENGTH:
@@ -97,19 +97,19 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_revoke(*, user: User, token_id: int) -> bool:
+def revoke_api_token(*, user: User, token_id: int) -> bool:
     """Revoke one of the user's tokens; False when they hold no such token."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
 
 
-def api_tokens_revoke_all(*, user: User) -> int:
+def revoke_all_api_tokens(*, user: User) -> int:
     """Revoke every token of the user (after a password change or reset); how many."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
 
 
-def api_token_authenticate(raw: str) -> ApiToken | None:
+def authenticate_api_token(raw: str) -> ApiToken | None:
     """The active user's token with this raw key, or None."""
     if not raw or len(raw) > 200:
         return None

@@ -28,5 +28,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
-    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("api-tokens/<int:token_id>/revoke/", views.revoke_api_token, name="api_token_revoke"),
 ]

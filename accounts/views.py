@@ -63,7 +63,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_create(
+            user = services.create_user(
                 username=data["username"], email=data["email"], password=data["password1"]
             )
         except ValidationError as exc:
@@ -96,7 +96,7 @@ class LogoutView(auth_views.LogoutView):
 def _revoke_tokens_after_new_password(request: HttpRequest, user: User) -> None:
     # A new password shuts out whoever knew the old one: their sessions end
     # (Django sees to that) and so do any API tokens they made with it.
-    revoked = services.api_tokens_revoke_all(user=user)
+    revoked = services.revoke_all_api_tokens(user=user)
     if revoked:
         messages.info(
             request,
@@ -172,7 +172,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = services.api_token_create(
+            token, raw = services.create_api_token(
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
@@ -226,10 +226,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     name = request.user.api_tokens.filter(pk=token_id).values_list("name", flat=True).first()
     # The service checks the owner: someone else's token is as absent as a missing one.
-    if name is None or not services.api_token_revoke(user=request.user, token_id=token_id):
+    if name is None or not services.revoke_api_token(user=request.user, token_id=token_id):
         raise Http404("No such token.")
     messages.success(request, f"Token “{name}” revoked. Programs using it can no longer sign in.")
     return redirect("api_tokens")

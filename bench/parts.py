@@ -52,13 +52,13 @@ def main(argv: list[str]) -> None:
     from rest_framework.request import Request
 
     from accounts.models import User
-    from accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+    from accounts.services import authenticate_api_token, create_api_token, revoke_api_token
     from helpdesk.bench import CEILING_TICKETS, _TicketSerializer
     from tickets import selectors
     from tickets.api.serializers import TicketSerializer
 
     staff = User.objects.get(username="load-staff-0")
-    token, raw = api_token_create(user=staff, name="bench.parts")
+    token, raw = create_api_token(user=staff, name="bench.parts")
     try:
         request = Request(RequestFactory().get("/api/v1/tickets/", HTTP_HOST="127.0.0.1"))
         request.user = staff
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> None:
         }
         client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {raw}")
         parts = {
-            "token authentication": lambda: api_token_authenticate(raw),
+            "token authentication": lambda: authenticate_api_token(raw),
             "the page: 26 tickets as models": lambda: list(page[:26]),
             "serializing 25 tickets": lambda: (
                 TicketSerializer(rows, many=True, context=context).data
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> None:
         for name, work in parts.items():
             print(f"{name:32} {best_of(args.calls, work):6.2f} ms")
     finally:
-        api_token_revoke(user=staff, token_id=token.pk)
+        revoke_api_token(user=staff, token_id=token.pk)
 
 
 if __name__ == "__main__":

@@ -118,14 +118,14 @@ def reads(out: Path) -> None:
     from django.test import Client
 
     from accounts.models import ApiToken, User
-    from accounts.services import api_token_create
+    from accounts.services import create_api_token
     from tickets.models import Ticket
 
     reader = User.objects.get(username=READER)
     staff = User.objects.get(username=STAFF)
     ApiToken.objects.filter(name=TOKEN_NAME).delete()
     tokens = {
-        role: api_token_create(user=user, name=TOKEN_NAME)[1]
+        role: create_api_token(user=user, name=TOKEN_NAME)[1]
         for role, user in (("reporter", reader), ("staff", staff))
     }
     sessions = {}
@@ -223,15 +223,15 @@ def _text(rng: random.Random, low: int, high: int) -> str:
 
 def writes(out: Path, repeat: int) -> None:
     from accounts.models import User
-    from accounts.services import api_token_create, user_create
+    from accounts.services import create_api_token, create_user
     from tickets import services
 
     staff = User.objects.get(username=STAFF)
-    writer = User.objects.filter(username=WRITER).first() or user_create(
+    writer = User.objects.filter(username=WRITER).first() or create_user(
         username=WRITER, email=f"{WRITER}@bench.example.com", password=None
     )
     tokens = json.loads((out / "tokens.json").read_text())
-    tokens["writer"] = api_token_create(user=writer, name=TOKEN_NAME)[1]
+    tokens["writer"] = create_api_token(user=writer, name=TOKEN_NAME)[1]
     rng = random.Random(11)  # noqa: S311 - test data
 
     def pool(n: int, label: str, *, status: str | None = None) -> list[int]:

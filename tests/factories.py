@@ -35,7 +35,7 @@ class StaffFactory(UserFactory):
     @factory.post_generation
     def helpdesk_group(obj, create, extracted, **kwargs):
         if create:
-            account_services.user_set_staff(user=obj, is_staff=True)
+            account_services.set_staff(user=obj, is_staff=True)
 
 
 def make_ticket(

@@ -29,21 +29,21 @@ def test_username_is_unique_ignoring_case(reporter):
         User.objects.create_user("Alice", email="other@example.com", password=PASSWORD)
 
 
-def test_user_create_validates_and_explains(reporter):
+def test_create_user_validates_and_explains(reporter):
     with pytest.raises(ValidationError) as excinfo:
-        services.user_create(username="ALICE", email="Alice@Example.com", password=PASSWORD)
+        services.create_user(username="ALICE", email="Alice@Example.com", password=PASSWORD)
     messages = " ".join(excinfo.value.messages)
     assert "username already exists" in messages
 
 
 def test_email_is_required():
     with pytest.raises(ValidationError) as excinfo:
-        services.user_create(username="nomail", email="", password=PASSWORD)
+        services.create_user(username="nomail", email="", password=PASSWORD)
     assert "email" in excinfo.value.message_dict
 
 
-def test_user_create_stores_a_hashed_password_and_lowercase_email():
-    user = services.user_create(username="bob", email="Bob@Example.COM", password=PASSWORD)
+def test_create_user_stores_a_hashed_password_and_lowercase_email():
+    user = services.create_user(username="bob", email="Bob@Example.COM", password=PASSWORD)
     assert user.email == "bob@example.com"
     assert user.password != PASSWORD and user.check_password(PASSWORD)
 
@@ -62,11 +62,11 @@ def test_the_staff_group_exists_with_ticket_permissions():
 
 def test_making_a_user_staff_adds_them_to_the_group_and_back():
     user = UserFactory()
-    services.user_set_staff(user=user, is_staff=True)
+    services.set_staff(user=user, is_staff=True)
     assert user.groups.filter(name=HELPDESK_STAFF_GROUP).exists()
     assert user.has_perm("tickets.change_ticket")
     user = User.objects.get(pk=user.pk)
-    services.user_set_staff(user=user, is_staff=False)
+    services.set_staff(user=user, is_staff=False)
     user = User.objects.get(pk=user.pk)
     assert not user.is_staff
     assert not user.groups.filter(name=HELPDESK_STAFF_GROUP).exists()

@@ -62,13 +62,13 @@ def superuser(db):
 
 
 @pytest.fixture
-def staff_client(client, agent):
+def as_agent(client, agent):
     """Sam signed in: staff in the "Helpdesk staff" group, not a superuser."""
     client.force_login(agent)
     return client
 
 
 @pytest.fixture
-def superuser_client(client, superuser):
+def as_superuser(client, superuser):
     client.force_login(superuser)
     return client

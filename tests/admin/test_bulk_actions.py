@@ -24,9 +24,9 @@ def statuses(tickets) -> list[str]:
     return [Ticket.objects.get(pk=t.pk).status for t in tickets]
 
 
-def test_set_pending_moves_each_ticket_and_records_one_event_each(staff_client, agent, reporter):
+def test_set_pending_moves_each_ticket_and_records_one_event_each(as_agent, agent, reporter):
     tickets = [make_ticket(reporter, status="new"), make_ticket(reporter, status="open")]
-    assert run(staff_client, "set_pending", tickets) == ["Moved 2 tickets to pending."]
+    assert run(as_agent, "set_pending", tickets) == ["Moved 2 tickets to pending."]
     assert statuses(tickets) == ["pending", "pending"]
     events = TicketEvent.objects.filter(kind="status_changed").order_by("ticket_id")
     assert [(e.ticket_id, e.actor, e.old_value, e.new_value) for e in events] == [
@@ -36,11 +36,11 @@ def test_set_pending_moves_each_ticket_and_records_one_event_each(staff_client, 
     assert [Ticket.objects.get(pk=t.pk).version for t in tickets] == [2, 2]
 
 
-def test_tickets_the_workflow_refuses_are_skipped_and_named(staff_client, reporter):
+def test_tickets_the_workflow_refuses_are_skipped_and_named(as_agent, reporter):
     movable = make_ticket(reporter, status="open", subject="Movable")
     closed = make_ticket(reporter, status="closed", subject="Long gone")
     already = make_ticket(reporter, status="pending", subject="Waiting")
-    messages = run(staff_client, "set_pending", [movable, closed, already])
+    messages = run(as_agent, "set_pending", [movable, closed, already])
     assert messages[0] == "Moved 1 ticket to pending."
     skipped = messages[1]
     assert skipped.startswith("Skipped 2 tickets: ")
@@ -50,9 +50,9 @@ def test_tickets_the_workflow_refuses_are_skipped_and_named(staff_client, report
     assert statuses([movable, closed, already]) == ["pending", "closed", "pending"]
 
 
-def test_staff_cannot_move_resolved_tickets_to_pending(staff_client, reporter):
+def test_staff_cannot_move_resolved_tickets_to_pending(as_agent, reporter):
     resolved = make_ticket(reporter, status="resolved", subject="Fixed")
-    messages = run(staff_client, "set_pending", [resolved])
+    messages = run(as_agent, "set_pending", [resolved])
     assert messages == [
         f'Skipped 1 ticket: <a href="/admin/tickets/ticket/{resolved.pk}/change/">'
         f"#{resolved.pk} “Fixed”</a> (resolved cannot move to pending)."
@@ -64,24 +64,24 @@ def test_staff_cannot_move_resolved_tickets_to_pending(staff_client, reporter):
     ("action", "status"),
     [("set_open", "open"), ("set_resolved", "resolved"), ("set_closed", "closed")],
 )
-def test_set_status(staff_client, reporter, action, status):
+def test_set_status(as_agent, reporter, action, status):
     ticket = make_ticket(reporter, status="pending")
-    assert run(staff_client, action, [ticket]) == [f"Moved 1 ticket to {status}."]
+    assert run(as_agent, action, [ticket]) == [f"Moved 1 ticket to {status}."]
     assert statuses([ticket]) == [status]
 
 
-def test_resolving_in_bulk_stamps_resolved_at(staff_client, reporter):
+def test_resolving_in_bulk_stamps_resolved_at(as_agent, reporter):
     ticket = make_ticket(reporter)
-    run(staff_client, "set_resolved", [ticket])
+    run(as_agent, "set_resolved", [ticket])
     assert Ticket.objects.get(pk=ticket.pk).resolved_at is not None
 
 
-def test_assign_to_me(staff_client, agent, other_agent, reporter):
+def test_assign_to_me(as_agent, agent, other_agent, reporter):
     mine = make_ticket(reporter, assignee=agent, subject="Mine already")
     theirs = make_ticket(reporter, assignee=other_agent)
     nobodys = make_ticket(reporter)
     closed = make_ticket(reporter, status="closed", subject="Done")
-    messages = run(staff_client, "assign_to_me", [mine, theirs, nobodys, closed])
+    messages = run(as_agent, "assign_to_me", [mine, theirs, nobodys, closed])
     assert messages[0] == "Assigned 2 tickets to you."
     assert "Already so, left as they were:" in messages[1] and "Mine already" in messages[1]
     assert messages[2].startswith("Skipped 1 ticket:") and "(closed)" in messages[2]
@@ -90,41 +90,41 @@ def test_assign_to_me(staff_client, agent, other_agent, reporter):
     assert TicketEvent.objects.filter(kind="assigned").count() == 2
 
 
-def test_unassign(staff_client, agent, reporter):
+def test_unassign(as_agent, agent, reporter):
     ticket = make_ticket(reporter, assignee=agent)
-    assert run(staff_client, "unassign", [ticket]) == ["Unassigned 1 ticket."]
+    assert run(as_agent, "unassign", [ticket]) == ["Unassigned 1 ticket."]
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
     event = TicketEvent.objects.get(kind="assigned")
     assert (event.old_value, event.new_value) == ("sam", "")
 
 
 @pytest.mark.parametrize("priority", ["low", "normal", "high", "urgent"])
-def test_set_priority(staff_client, reporter, priority):
+def test_set_priority(as_agent, reporter, priority):
     ticket = make_ticket(reporter, priority="low" if priority != "low" else "high")
-    assert run(staff_client, f"set_priority_{priority}", [ticket]) == [
+    assert run(as_agent, f"set_priority_{priority}", [ticket]) == [
         f"Set 1 ticket to {priority} priority."
     ]
     assert Ticket.objects.get(pk=ticket.pk).priority == priority
 
 
-def test_a_bulk_action_acts_only_on_the_selected_tickets(staff_client, reporter):
+def test_a_bulk_action_acts_only_on_the_selected_tickets(as_agent, reporter):
     chosen, other = make_ticket(reporter), make_ticket(reporter)
-    run(staff_client, "set_open", [chosen])
+    run(as_agent, "set_open", [chosen])
     assert statuses([chosen, other]) == ["open", "new"]
 
 
-def test_too_many_tickets_at_once_changes_nothing(staff_client, reporter, monkeypatch):
+def test_too_many_tickets_at_once_changes_nothing(as_agent, reporter, monkeypatch):
     monkeypatch.setattr("tickets.admin.tickets.BULK_LIMIT", 2)
     tickets = [make_ticket(reporter) for _ in range(3)]
-    assert run(staff_client, "set_open", tickets) == [
+    assert run(as_agent, "set_open", tickets) == [
         "Select at most 2 tickets at a time; nothing was changed."
     ]
     assert statuses(tickets) == ["new", "new", "new"]
 
 
-def test_subjects_in_the_result_message_are_escaped(staff_client, reporter):
+def test_subjects_in_the_result_message_are_escaped(as_agent, reporter):
     ticket = make_ticket(reporter, status="closed", subject="<img src=x onerror=alert(1)>")
-    response = staff_client.post(
+    response = as_agent.post(
         QUEUE, {"action": "set_open", "_selected_action": [ticket.pk]}, follow=True
     )
     html = response.content.decode()

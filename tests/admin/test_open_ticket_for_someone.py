@@ -11,8 +11,8 @@ from tickets.models import Ticket, TicketEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_open_a_ticket_for_a_reporter(staff_client, reporter):
-    response = staff_client.post(
+def test_staff_open_a_ticket_for_a_reporter(as_agent, reporter):
+    response = as_agent.post(
         ADD,
         {
             "reporter": reporter.pk,
@@ -36,8 +36,8 @@ def test_staff_open_a_ticket_for_a_reporter(staff_client, reporter):
     assert TicketEvent.objects.get(ticket=ticket).kind == "created"
 
 
-def test_the_description_is_required(staff_client, reporter):
-    response = staff_client.post(
+def test_the_description_is_required(as_agent, reporter):
+    response = as_agent.post(
         ADD, {"reporter": reporter.pk, "description": "  ", "priority": "normal"}
     )
     assert response.status_code == 200
@@ -45,17 +45,15 @@ def test_the_description_is_required(staff_client, reporter):
     assert not Ticket.objects.exists()
 
 
-def test_inactive_people_cannot_be_reporters(staff_client):
+def test_inactive_people_cannot_be_reporters(as_agent):
     gone = UserFactory(username="gone", is_active=False)
-    response = staff_client.post(
-        ADD, {"reporter": gone.pk, "description": "x", "priority": "normal"}
-    )
+    response = as_agent.post(ADD, {"reporter": gone.pk, "description": "x", "priority": "normal"})
     assert "reporter" in response.context["adminform"].form.errors
     assert not Ticket.objects.exists()
 
 
-def test_the_add_page_uses_an_autocomplete_for_the_reporter(staff_client):
-    html = staff_client.get(ADD).content.decode()
+def test_the_add_page_uses_an_autocomplete_for_the_reporter(as_agent):
+    html = as_agent.get(ADD).content.decode()
     assert 'data-field-name="reporter"' in html
     assert "Open a ticket for someone" in html
 
@@ -67,5 +65,5 @@ def test_end_users_cannot_open_tickets_here(client, reporter):
     assert not Ticket.objects.exists()
 
 
-def test_the_add_page_refuses_other_methods(staff_client):
-    assert staff_client.put(ADD).status_code == 405
+def test_the_add_page_refuses_other_methods(as_agent):
+    assert as_agent.put(ADD).status_code == 405

@@ -32,28 +32,28 @@ def queue(reporter, agent, other_agent):
 
 
 @pytest.mark.parametrize("status", ["new", "open", "pending", "resolved", "closed"])
-def test_filter_by_status(staff_client, queue, status):
-    assert listed(staff_client, status=status) == {queue[status].pk}
+def test_filter_by_status(as_agent, queue, status):
+    assert listed(as_agent, status=status) == {queue[status].pk}
 
 
-def test_active_means_new_open_and_pending(staff_client, queue):
-    assert listed(staff_client, status="active") == {
+def test_active_means_new_open_and_pending(as_agent, queue):
+    assert listed(as_agent, status="active") == {
         queue["new"].pk,
         queue["open"].pk,
         queue["pending"].pk,
     }
 
 
-def test_filter_by_priority(staff_client, queue):
-    assert listed(staff_client, priority__exact="urgent") == {queue["new"].pk}
-    assert listed(staff_client, priority__exact="normal") == {
+def test_filter_by_priority(as_agent, queue):
+    assert listed(as_agent, priority__exact="urgent") == {queue["new"].pk}
+    assert listed(as_agent, priority__exact="normal") == {
         queue["pending"].pk,
         queue["closed"].pk,
     }
 
 
-def test_mine_is_the_signed_in_staff_members(staff_client, queue):
-    assert listed(staff_client, assignee="me") == {queue["open"].pk, queue["resolved"].pk}
+def test_mine_is_the_signed_in_staff_members(as_agent, queue):
+    assert listed(as_agent, assignee="me") == {queue["open"].pk, queue["resolved"].pk}
 
 
 def test_mine_differs_per_person(client, other_agent, queue):
@@ -61,30 +61,30 @@ def test_mine_differs_per_person(client, other_agent, queue):
     assert listed(client, assignee="me") == {queue["pending"].pk}
 
 
-def test_unassigned(staff_client, queue):
-    assert listed(staff_client, assignee="none") == {queue["new"].pk, queue["closed"].pk}
+def test_unassigned(as_agent, queue):
+    assert listed(as_agent, assignee="none") == {queue["new"].pk, queue["closed"].pk}
 
 
-def test_one_colleagues_tickets(staff_client, queue, other_agent):
-    assert listed(staff_client, assignee=str(other_agent.pk)) == {queue["pending"].pk}
+def test_one_colleagues_tickets(as_agent, queue, other_agent):
+    assert listed(as_agent, assignee=str(other_agent.pk)) == {queue["pending"].pk}
 
 
 def test_the_assignee_filter_offers_mine_unassigned_and_each_active_staff_member(
-    staff_client, queue, agent, other_agent
+    as_agent, queue, agent, other_agent
 ):
-    html = staff_client.get(QUEUE).content.decode()
+    html = as_agent.get(QUEUE).content.decode()
     for choice in ("?assignee=me", "?assignee=none", f"?assignee={agent.pk}"):
         assert f'href="{choice}"' in html
     assert f'href="?assignee={other_agent.pk}"' in html
     assert f'href="?assignee={queue["new"].reporter_id}"' not in html
 
 
-def test_filters_combine(staff_client, queue):
-    assert listed(staff_client, status="active", assignee="me") == {queue["open"].pk}
+def test_filters_combine(as_agent, queue):
+    assert listed(as_agent, status="active", assignee="me") == {queue["open"].pk}
 
 
-def test_nonsense_filter_values_are_ignored(staff_client, queue):
-    assert len(listed(staff_client, assignee="x" * 40, status="sleeping")) == 5
+def test_nonsense_filter_values_are_ignored(as_agent, queue):
+    assert len(listed(as_agent, assignee="x" * 40, status="sleeping")) == 5
 
 
 def created_choice(client, label: str) -> str:
@@ -94,7 +94,7 @@ def created_choice(client, label: str) -> str:
     return next(choice["query_string"] for choice in spec.choices(cl) if choice["display"] == label)
 
 
-def test_filter_by_created_date(staff_client, reporter):
+def test_filter_by_created_date(as_agent, reporter):
     now = timezone.now()
     with clock(now - timedelta(days=40)):
         old = make_ticket(reporter, subject="old")
@@ -103,7 +103,7 @@ def test_filter_by_created_date(staff_client, reporter):
     today = make_ticket(reporter, subject="today")
 
     def ids(label):
-        response = staff_client.get(QUEUE + created_choice(staff_client, label))
+        response = as_agent.get(QUEUE + created_choice(as_agent, label))
         return {t.pk for t in response.context["cl"].result_list}
 
     assert ids("Past 7 days") == {recent.pk, today.pk}

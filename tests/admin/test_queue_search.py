@@ -29,68 +29,68 @@ def tickets(reporter, other_user):
     }
 
 
-def test_by_number(staff_client, tickets):
-    assert found(staff_client, str(tickets["printer"].pk)) == {tickets["printer"].pk}
+def test_by_number(as_agent, tickets):
+    assert found(as_agent, str(tickets["printer"].pk)) == {tickets["printer"].pk}
 
 
-def test_by_number_with_a_hash(staff_client, tickets):
-    assert found(staff_client, f"#{tickets['badge'].pk}") == {tickets["badge"].pk}
+def test_by_number_with_a_hash(as_agent, tickets):
+    assert found(as_agent, f"#{tickets['badge'].pk}") == {tickets["badge"].pk}
 
 
-def test_a_bare_number_also_finds_it_in_the_text(staff_client, reporter, tickets):
+def test_a_bare_number_also_finds_it_in_the_text(as_agent, reporter, tickets):
     # The number as a word of its own, which both the contains match (SQLite)
     # and full-text search (PostgreSQL) find.
     extension = make_ticket(reporter, subject=f"Extension {tickets['vpn'].pk} is dead")
     number = str(tickets["vpn"].pk)
-    assert found(staff_client, number) == {tickets["vpn"].pk, extension.pk}
-    assert found(staff_client, f"#{number}") == {tickets["vpn"].pk}
+    assert found(as_agent, number) == {tickets["vpn"].pk, extension.pk}
+    assert found(as_agent, f"#{number}") == {tickets["vpn"].pk}
 
 
-def test_by_subject_words_in_any_case(staff_client, tickets):
-    assert found(staff_client, "vpn") == {tickets["vpn"].pk}
+def test_by_subject_words_in_any_case(as_agent, tickets):
+    assert found(as_agent, "vpn") == {tickets["vpn"].pk}
 
 
-def test_by_description_words(staff_client, tickets):
-    assert found(staff_client, "garage") == {tickets["badge"].pk}
+def test_by_description_words(as_agent, tickets):
+    assert found(as_agent, "garage") == {tickets["badge"].pk}
 
 
-def test_every_word_must_match(staff_client, tickets):
-    assert found(staff_client, "printer tray") == {tickets["printer"].pk}
-    assert found(staff_client, "printer garage") == set()
+def test_every_word_must_match(as_agent, tickets):
+    assert found(as_agent, "printer tray") == {tickets["printer"].pk}
+    assert found(as_agent, "printer garage") == set()
 
 
-def test_by_reporter_username(staff_client, tickets):
-    assert found(staff_client, "Charlie") == {tickets["printer"].pk}
+def test_by_reporter_username(as_agent, tickets):
+    assert found(as_agent, "Charlie") == {tickets["printer"].pk}
 
 
-def test_by_reporter_email_in_any_case(staff_client, tickets):
-    assert found(staff_client, "bob.builder@example.com") == {tickets["badge"].pk}
+def test_by_reporter_email_in_any_case(as_agent, tickets):
+    assert found(as_agent, "bob.builder@example.com") == {tickets["badge"].pk}
 
 
-def test_a_partial_username_is_not_a_reporter_match(staff_client, tickets):
-    assert found(staff_client, "charl") == set()
+def test_a_partial_username_is_not_a_reporter_match(as_agent, tickets):
+    assert found(as_agent, "charl") == set()
 
 
-def test_nothing_found(staff_client, tickets):
-    response = staff_client.get(QUEUE, {"q": "kettle"})
+def test_nothing_found(as_agent, tickets):
+    response = as_agent.get(QUEUE, {"q": "kettle"})
     assert list(response.context["cl"].result_list) == []
     assert "0 results" in response.content.decode()
 
 
-def test_search_combines_with_filters(staff_client, reporter, tickets):
+def test_search_combines_with_filters(as_agent, reporter, tickets):
     done = make_ticket(reporter, subject="VPN again", status="closed")
-    assert found(staff_client, "vpn") == {tickets["vpn"].pk, done.pk}
-    response = staff_client.get(QUEUE, {"q": "vpn", "status": "active"})
+    assert found(as_agent, "vpn") == {tickets["vpn"].pk, done.pk}
+    response = as_agent.get(QUEUE, {"q": "vpn", "status": "active"})
     assert {t.pk for t in response.context["cl"].result_list} == {tickets["vpn"].pk}
 
 
-def test_a_very_long_search_is_cut_not_refused(staff_client, tickets):
-    assert found(staff_client, "vpn " + "x" * 5000) == set()
-    assert staff_client.get(QUEUE, {"q": "a" * 5000}).status_code == 200
+def test_a_very_long_search_is_cut_not_refused(as_agent, tickets):
+    assert found(as_agent, "vpn " + "x" * 5000) == set()
+    assert as_agent.get(QUEUE, {"q": "a" * 5000}).status_code == 200
 
 
-def test_the_search_term_is_escaped_on_the_page(staff_client, tickets):
-    html = staff_client.get(QUEUE, {"q": '"><script>alert(1)</script>'}).content.decode()
+def test_the_search_term_is_escaped_on_the_page(as_agent, tickets):
+    html = as_agent.get(QUEUE, {"q": '"><script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)</script>" not in html
 
 
@@ -116,70 +116,70 @@ def monitors(reporter):
 
 
 @postgres_only
-def test_a_search_lists_the_best_matches_first(staff_client, monitors):
+def test_a_search_lists_the_best_matches_first(as_agent, monitors):
     in_subject, in_description = monitors
-    assert listed(staff_client, q="monitor") == [in_subject.pk, in_description.pk]
+    assert listed(as_agent, q="monitor") == [in_subject.pk, in_description.pk]
 
 
 @postgres_only
-def test_a_column_sort_wins_over_relevance(staff_client, monitors):
+def test_a_column_sort_wins_over_relevance(as_agent, monitors):
     in_subject, in_description = monitors
     # Column 1 is the ticket number (column 0 holds the action checkboxes).
-    assert listed(staff_client, q="monitor", o="-1") == [in_description.pk, in_subject.pk]
+    assert listed(as_agent, q="monitor", o="-1") == [in_description.pk, in_subject.pk]
 
 
 @postgres_only
-def test_too_many_matches_to_rank_keep_the_queue_order(staff_client, monitors, monkeypatch):
+def test_too_many_matches_to_rank_keep_the_queue_order(as_agent, monitors, monkeypatch):
     monkeypatch.setattr(search, "SEARCH_PROBE", 1)
     in_subject, in_description = monitors
-    response = staff_client.get(QUEUE, {"q": "monitor"})
+    response = as_agent.get(QUEUE, {"q": "monitor"})
     assert [t.pk for t in response.context["cl"].result_list] == [in_description.pk, in_subject.pk]
     assert "More than 1 match: newest activity first." in response.content.decode()
 
 
 @postgres_only
-def test_a_search_that_names_a_reporter_keeps_the_queue_order(staff_client, reporter):
+def test_a_search_that_names_a_reporter_keeps_the_queue_order(as_agent, reporter):
     # Bob's own tickets match by name, not by text: ranked they would all sink.
     bob = UserFactory(username="bob")
     mentions = make_ticket(reporter, subject="Bob's monitor", description="Dead pixels.")
     by_bob = make_ticket(bob, subject="Keyboard", description="Sticky keys.")
-    assert listed(staff_client, q="bob") == [by_bob.pk, mentions.pk]
+    assert listed(as_agent, q="bob") == [by_bob.pk, mentions.pk]
 
 
-def test_the_page_says_when_matches_are_listed_best_first(staff_client, monitors):
-    assert "Best matches first" in staff_client.get(QUEUE, {"q": "monitor"}).content.decode()
-    assert "Best matches first" not in staff_client.get(QUEUE).content.decode()
-    sorted_by_number = staff_client.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
+def test_the_page_says_when_matches_are_listed_best_first(as_agent, monitors):
+    assert "Best matches first" in as_agent.get(QUEUE, {"q": "monitor"}).content.decode()
+    assert "Best matches first" not in as_agent.get(QUEUE).content.decode()
+    sorted_by_number = as_agent.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
     assert "Best matches first" not in sorted_by_number
 
 
 @postgres_only
 @pytest.mark.parametrize("params", [{}, {"status": "new"}])
-def test_a_search_asks_the_full_text_index_once_per_page(staff_client, monitors, params):
+def test_a_search_asks_the_full_text_index_once_per_page(as_agent, monitors, params):
     # The list and its status tabs need the same matches; a phrase search can
     # cost a quarter of a second at a million tickets, so not twice. With a
     # status filter the tabs need the other statuses' matches too: once more.
     with CaptureQueriesContext(connection) as queries:
-        staff_client.get(QUEUE, {"q": "monitor", **params})
+        as_agent.get(QUEUE, {"q": "monitor", **params})
     probes = [q for q in queries.captured_queries if "@@" in q["sql"] and "LIMIT 1001" in q["sql"]]
     assert len(probes) == (1 if not params else 2)
 
 
 @postgres_only
-def test_counting_the_matches_does_not_rank_them(staff_client, monitors):
+def test_counting_the_matches_does_not_rank_them(as_agent, monitors):
     # The queue counts up to 10,000 matches; scoring each would only slow it.
     with CaptureQueriesContext(connection) as queries:
-        staff_client.get(QUEUE, {"q": "monitor"})
+        as_agent.get(QUEUE, {"q": "monitor"})
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert counts
     assert not [sql for sql in counts if "ts_rank" in sql]
 
 
-def test_no_column_claims_the_order_of_a_search_listed_best_first(staff_client, monitors):
+def test_no_column_claims_the_order_of_a_search_listed_best_first(as_agent, monitors):
     # The column headers show which columns sort the list; relevance is none of them.
-    assert "sorted descending" in staff_client.get(QUEUE).content.decode()
-    ranked = staff_client.get(QUEUE, {"q": "monitor"}).content.decode()
+    assert "sorted descending" in as_agent.get(QUEUE).content.decode()
+    ranked = as_agent.get(QUEUE, {"q": "monitor"}).content.decode()
     assert "Best matches first" in ranked
     assert "sorted descending" not in ranked
-    by_number = staff_client.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
+    by_number = as_agent.get(QUEUE, {"q": "monitor", "o": "-1"}).content.decode()
     assert "sorted descending" in by_number

@@ -20,12 +20,12 @@ def status_choices(response) -> list[str]:
 
 
 def test_the_conversation_reads_in_order_with_internal_notes_marked(
-    staff_client, agent, reporter, ticket
+    as_agent, agent, reporter, ticket
 ):
     services.post_message(actor=agent, ticket=ticket, body="Which floor?")
     services.post_message(actor=agent, ticket=ticket, body="Probably DNS", is_internal=True)
     services.post_message(actor=reporter, ticket=ticket, body="Third floor.")
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     order = [html.index(text) for text in (ticket.description, "Which floor?", "Probably DNS")]
     assert order == sorted(order) and html.index("Probably DNS") < html.index("Third floor.")
     note = re.search(
@@ -35,9 +35,9 @@ def test_the_conversation_reads_in_order_with_internal_notes_marked(
     assert html.count("Internal note</span>") == 1
 
 
-def test_messages_are_escaped_and_keep_their_lines(staff_client, agent, ticket):
+def test_messages_are_escaped_and_keep_their_lines(as_agent, agent, ticket):
     services.post_message(actor=agent, ticket=ticket, body="<b>bold</b>\nsecond line")
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;<br>second line" in html
 
 
@@ -50,18 +50,18 @@ def test_messages_are_escaped_and_keep_their_lines(staff_client, agent, ticket):
         ("resolved", ["", "open", "closed"]),
     ],
 )
-def test_the_status_control_offers_only_the_allowed_moves(staff_client, reporter, status, allowed):
+def test_the_status_control_offers_only_the_allowed_moves(as_agent, reporter, status, allowed):
     ticket = make_ticket(reporter, status=status)
-    response = staff_client.get(ticket_url(ticket))
+    response = as_agent.get(ticket_url(ticket))
     assert status_choices(response) == allowed
     assert f'<option value="" selected>Keep {status}</option>' in response.content.decode()
 
 
-def test_the_audit_trail_is_shown_read_only(staff_client, agent, other_agent, ticket):
+def test_the_audit_trail_is_shown_read_only(as_agent, agent, other_agent, ticket):
     services.modify_ticket(actor=agent, ticket=ticket, priority="high", assignee=other_agent)
     services.change_status(actor=agent, ticket=ticket, status="pending")
     services.post_message(actor=agent, ticket=ticket, body="Note", is_internal=True)
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     trail = html[html.index('id="audit-trail"') :]
     assert "alice</strong>\n            opened the ticket" in trail
     assert 'set priority <span class="hd-change">normal → high</span>' in trail
@@ -71,26 +71,26 @@ def test_the_audit_trail_is_shown_read_only(staff_client, agent, other_agent, ti
     assert "<input" not in trail and "<textarea" not in trail
 
 
-def test_the_page_links_to_the_reporters_other_tickets(staff_client, ticket):
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+def test_the_page_links_to_the_reporters_other_tickets(as_agent, ticket):
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     assert f'href="{QUEUE}?q=alice">their tickets</a>' in html
 
 
-def test_the_page_carries_the_version_it_was_loaded_at(staff_client, agent, ticket):
+def test_the_page_carries_the_version_it_was_loaded_at(as_agent, agent, ticket):
     services.change_status(actor=agent, ticket=ticket, status="open")
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     assert '<input type="hidden" name="version" value="2"' in html
 
 
-def test_the_assignee_is_picked_by_autocomplete(staff_client, ticket):
-    html = staff_client.get(ticket_url(ticket)).content.decode()
+def test_the_assignee_is_picked_by_autocomplete(as_agent, ticket):
+    html = as_agent.get(ticket_url(ticket)).content.decode()
     assert 'class="admin-autocomplete' in html
     assert 'data-field-name="assignee"' in html
 
 
-def test_a_closed_ticket_is_view_only(staff_client, reporter):
+def test_a_closed_ticket_is_view_only(as_agent, reporter):
     ticket = make_ticket(reporter, status="closed")
-    response = staff_client.get(ticket_url(ticket))
+    response = as_agent.get(ticket_url(ticket))
     html = response.content.decode()
     assert response.context["title"] == f"Ticket #{ticket.pk}"
     assert "it takes no more changes or messages" in html
@@ -98,9 +98,9 @@ def test_a_closed_ticket_is_view_only(staff_client, reporter):
     assert 'name="_save"' not in html
 
 
-def test_a_closed_ticket_refuses_a_save(staff_client, reporter):
+def test_a_closed_ticket_refuses_a_save(as_agent, reporter):
     ticket = make_ticket(reporter, status="closed")
-    response = staff_client.post(ticket_url(ticket), {"reply": "Hello", "version": ticket.version})
+    response = as_agent.post(ticket_url(ticket), {"reply": "Hello", "version": ticket.version})
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
         "Not saved. This ticket is closed: it takes no more changes or messages."
@@ -108,29 +108,29 @@ def test_a_closed_ticket_refuses_a_save(staff_client, reporter):
     assert not Message.objects.exists()
 
 
-def test_a_missing_ticket_says_so(staff_client):
+def test_a_missing_ticket_says_so(as_agent):
     for junk in ("999999", "abc", "-1", "9" * 40):
-        response = staff_client.get(reverse("admin:tickets_ticket_change", args=[junk]))
+        response = as_agent.get(reverse("admin:tickets_ticket_change", args=[junk]))
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:index")
 
 
-def test_history_leads_to_the_audit_trail(staff_client, ticket):
-    response = staff_client.get(reverse("admin:tickets_ticket_history", args=[ticket.pk]))
+def test_history_leads_to_the_audit_trail(as_agent, ticket):
+    response = as_agent.get(reverse("admin:tickets_ticket_history", args=[ticket.pk]))
     assert response.status_code == 302
     assert response["Location"] == f"{ticket_url(ticket)}#audit-trail"
 
 
-def test_the_page_refuses_other_methods(staff_client, ticket):
-    assert staff_client.put(ticket_url(ticket)).status_code == 405
-    assert staff_client.delete(ticket_url(ticket)).status_code == 405
+def test_the_page_refuses_other_methods(as_agent, ticket):
+    assert as_agent.put(ticket_url(ticket)).status_code == 405
+    assert as_agent.delete(ticket_url(ticket)).status_code == 405
 
 
-def test_the_page_links_back_to_the_queue_with_its_filters(staff_client, ticket):
+def test_the_page_links_back_to_the_queue_with_its_filters(as_agent, ticket):
     filters = "status=new&assignee=none"
     from urllib.parse import quote
 
-    html = staff_client.get(
+    html = as_agent.get(
         ticket_url(ticket) + "?_changelist_filters=" + quote(filters)
     ).content.decode()
     assert "_changelist_filters=status%3Dnew%26assignee%3Dnone" in html
@@ -138,7 +138,7 @@ def test_the_page_links_back_to_the_queue_with_its_filters(staff_client, ticket)
 
 
 def test_a_long_conversation_costs_a_fixed_number_of_queries(
-    staff_client, django_assert_num_queries, agent, other_agent, reporter, ticket
+    as_agent, django_assert_num_queries, agent, other_agent, reporter, ticket
 ):
     services.modify_ticket(actor=agent, ticket=ticket, assignee=other_agent)
     for i in range(60):
@@ -149,10 +149,10 @@ def test_a_long_conversation_costs_a_fixed_number_of_queries(
             body=f"Message {i}",
             is_internal=author != reporter and i % 2 == 0,
         )
-    staff_client.get(ticket_url(ticket))  # warm the per-process caches (content types)
+    as_agent.get(ticket_url(ticket))  # warm the per-process caches (content types)
     # Expect 8 queries: session, user, the ticket with reporter and assignee, the
     # user's permissions, their groups' permissions, the messages with their
     # authors, the assignee shown in the autocomplete, the events with their actors.
     with django_assert_num_queries(8):
-        response = staff_client.get(ticket_url(ticket))
+        response = as_agent.get(ticket_url(ticket))
     assert response.content.decode().count('class="hd-message ') == 61

@@ -22,11 +22,11 @@ def rows(response) -> list[Ticket]:
     return list(response.context["cl"].result_list)
 
 
-def test_the_queue_shows_what_staff_triage_by(staff_client, reporter, agent):
+def test_the_queue_shows_what_staff_triage_by(as_agent, reporter, agent):
     ticket = make_ticket(
         reporter, subject="VPN drops hourly", status="pending", priority="urgent", assignee=agent
     )
-    response = staff_client.get(QUEUE)
+    response = as_agent.get(QUEUE)
     assert response.context["title"] == "Ticket queue"
     html = response.content.decode()
     for header in ("Subject", "Reporter", "Status", "Priority", "Assignee", "Last update", "Age"):
@@ -39,50 +39,50 @@ def test_the_queue_shows_what_staff_triage_by(staff_client, reporter, agent):
     assert '<td class="field-assignee_name">sam</td>' in html
 
 
-def test_unassigned_tickets_say_so(staff_client, ticket):
-    assert "Unassigned" in staff_client.get(QUEUE).content.decode()
+def test_unassigned_tickets_say_so(as_agent, ticket):
+    assert "Unassigned" in as_agent.get(QUEUE).content.decode()
 
 
-def test_the_newest_activity_comes_first(staff_client, reporter, agent):
+def test_the_newest_activity_comes_first(as_agent, reporter, agent):
     old, new = make_ticket(reporter, subject="old"), make_ticket(reporter, subject="new")
-    assert rows(staff_client.get(QUEUE)) == [new, old]
+    assert rows(as_agent.get(QUEUE)) == [new, old]
     services.post_message(actor=agent, ticket=old, body="Looking")
-    assert rows(staff_client.get(QUEUE)) == [old, new]
+    assert rows(as_agent.get(QUEUE)) == [old, new]
 
 
-def test_the_queue_sorts_by_priority_rank_not_alphabet(staff_client, reporter):
+def test_the_queue_sorts_by_priority_rank_not_alphabet(as_agent, reporter):
     for priority in ("normal", "urgent", "low", "high"):
         make_ticket(reporter, priority=priority)
     column = 5  # "#", subject, reporter, status, priority (1-based, after the checkbox)
-    listed = rows(staff_client.get(QUEUE, {"o": f"-{column}"}))
+    listed = rows(as_agent.get(QUEUE, {"o": f"-{column}"}))
     assert [t.priority for t in listed] == ["urgent", "high", "normal", "low"]
 
 
-def test_age_sorts_youngest_first(staff_client, reporter):
+def test_age_sorts_youngest_first(as_agent, reporter):
     now = timezone.now()
     with clock(now - timedelta(days=3)):
         older = make_ticket(reporter, subject="older")
     with clock(now - timedelta(days=1)):
         younger = make_ticket(reporter, subject="younger")
-    listed = rows(staff_client.get(QUEUE, {"o": "8"}))
+    listed = rows(as_agent.get(QUEUE, {"o": "8"}))
     assert listed == [younger, older]
-    assert "3\xa0days" in staff_client.get(QUEUE).content.decode()
+    assert "3\xa0days" in as_agent.get(QUEUE).content.decode()
 
 
-def test_subjects_and_names_are_escaped(staff_client, db):
+def test_subjects_and_names_are_escaped(as_agent, db):
     mallory = UserFactory(username="mallory")
     make_ticket(mallory, subject="<script>alert(1)</script>")
-    html = staff_client.get(QUEUE).content.decode()
+    html = as_agent.get(QUEUE).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_fifty_tickets_a_page(staff_client, reporter):
+def test_fifty_tickets_a_page(as_agent, reporter):
     for _ in range(51):
         make_ticket(reporter)
-    first = staff_client.get(QUEUE)
+    first = as_agent.get(QUEUE)
     assert len(rows(first)) == 50
-    assert len(rows(staff_client.get(QUEUE, {"p": 2}))) == 1
+    assert len(rows(as_agent.get(QUEUE, {"p": 2}))) == 1
     assert "51 tickets" in first.content.decode()
 
 
@@ -90,10 +90,10 @@ def status_tabs(response) -> dict[str, str]:
     return {tab["label"]: str(tab["count"]) for tab in response.context["status_tabs"]}
 
 
-def test_counts_per_status_are_shown_above_the_list(staff_client, reporter, agent):
+def test_counts_per_status_are_shown_above_the_list(as_agent, reporter, agent):
     for status in ("new", "new", "open", "pending", "resolved", "closed", "closed", "closed"):
         make_ticket(reporter, status=status)
-    response = staff_client.get(QUEUE)
+    response = as_agent.get(QUEUE)
     assert status_tabs(response) == {
         "All": "None",
         "Active": "4",
@@ -107,11 +107,11 @@ def test_counts_per_status_are_shown_above_the_list(staff_client, reporter, agen
     assert re.search(r'hd-status-closed">Closed</span>\s*<span class="hd-tab-count">3</span>', html)
 
 
-def test_the_counts_follow_the_other_filters_but_not_the_status(staff_client, reporter, agent):
+def test_the_counts_follow_the_other_filters_but_not_the_status(as_agent, reporter, agent):
     make_ticket(reporter, status="open", assignee=agent)
     make_ticket(reporter, status="open")
     make_ticket(reporter, status="pending", assignee=agent)
-    response = staff_client.get(QUEUE, {"assignee": "me", "status": "open"})
+    response = as_agent.get(QUEUE, {"assignee": "me", "status": "open"})
     assert len(rows(response)) == 1
     counts = status_tabs(response)
     assert (counts["Open"], counts["Pending"], counts["Active"]) == ("1", "1", "2")
@@ -119,43 +119,43 @@ def test_the_counts_follow_the_other_filters_but_not_the_status(staff_client, re
     assert current == ["Open"]
 
 
-def test_a_status_tab_keeps_the_other_filters(staff_client, ticket):
-    response = staff_client.get(QUEUE, {"assignee": "me", "p": "1"})
+def test_a_status_tab_keeps_the_other_filters(as_agent, ticket):
+    response = as_agent.get(QUEUE, {"assignee": "me", "p": "1"})
     pending = next(t for t in response.context["status_tabs"] if t["label"] == "Pending")
     assert pending["url"] == "?assignee=me&status=pending"
 
 
-def test_counts_stop_at_the_cap(staff_client, reporter, monkeypatch):
+def test_counts_stop_at_the_cap(as_agent, reporter, monkeypatch):
     monkeypatch.setattr(dashboard, "COUNT_CAP", 3)
     monkeypatch.setattr("tickets.admin.tickets.cap_for_page", lambda page, per_page: 3)
     for _ in range(5):
         make_ticket(reporter)
-    response = staff_client.get(QUEUE)
+    response = as_agent.get(QUEUE)
     assert status_tabs(response)["New"] == "3+"
     html = response.content.decode()
     assert "3+ tickets" in html
     assert response.context["cl"].paginator.capped
 
 
-def test_with_a_search_the_counts_stop_sooner(staff_client, reporter, monkeypatch):
+def test_with_a_search_the_counts_stop_sooner(as_agent, reporter, monkeypatch):
     monkeypatch.setattr(dashboard, "SEARCH_COUNT_CAP", 2)
     for _ in range(3):
         make_ticket(reporter, subject="Printer jams")
     make_ticket(reporter, subject="Printer jams", status="open")
     make_ticket(reporter, subject="VPN drops")
 
-    searched = status_tabs(staff_client.get(QUEUE, {"q": "printer"}))
-    unsearched = status_tabs(staff_client.get(QUEUE))
+    searched = status_tabs(as_agent.get(QUEUE, {"q": "printer"}))
+    unsearched = status_tabs(as_agent.get(QUEUE))
 
     assert (searched["New"], searched["Open"], searched["Active"]) == ("2+", "1", "3+")
     assert (unsearched["New"], unsearched["Active"]) == ("4", "5")
 
 
-def test_the_queue_never_counts_the_whole_table(staff_client, reporter):
+def test_the_queue_never_counts_the_whole_table(as_agent, reporter):
     for _ in range(3):
         make_ticket(reporter)
     with CaptureQueriesContext(connection) as queries:
-        staff_client.get(QUEUE, {"status": "active", "q": "printer"})
+        as_agent.get(QUEUE, {"status": "active", "q": "printer"})
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert counts, "expected the bounded counts"
     for sql in counts:
@@ -164,7 +164,7 @@ def test_the_queue_never_counts_the_whole_table(staff_client, reporter):
 
 
 def test_the_queue_costs_the_same_queries_for_fifty_rows(
-    staff_client, django_assert_num_queries, agent, other_agent
+    as_agent, django_assert_num_queries, agent, other_agent
 ):
     reporters = [UserFactory() for _ in range(5)]
     for i in range(60):
@@ -173,15 +173,15 @@ def test_the_queue_costs_the_same_queries_for_fifty_rows(
             status=["new", "open", "pending"][i % 3],
             assignee=[None, agent, other_agent][i % 3],
         )
-    staff_client.get(QUEUE)  # warm the per-process caches (content types)
+    as_agent.get(QUEUE)  # warm the per-process caches (content types)
     # Expect 8 queries: session, user, the user's permissions, their groups'
     # permissions, active staff (assignee filter), the bounded count, the page
     # of 50 tickets with reporter and assignee, the counts per status.
     with django_assert_num_queries(8):
-        response = staff_client.get(QUEUE)
+        response = as_agent.get(QUEUE)
     assert len(rows(response)) == 50
 
 
-def test_the_queue_refuses_other_methods(staff_client):
-    assert staff_client.put(QUEUE).status_code == 405
-    assert staff_client.delete(QUEUE).status_code == 405
+def test_the_queue_refuses_other_methods(as_agent):
+    assert as_agent.put(QUEUE).status_code == 405
+    assert as_agent.delete(QUEUE).status_code == 405

@@ -39,28 +39,28 @@ def in_staff_group(user) -> bool:
     return user.groups.filter(name=HELPDESK_STAFF_GROUP).exists()
 
 
-def test_ticking_staff_puts_the_user_in_the_helpdesk_staff_group(superuser_client, reporter):
-    response = superuser_client.post(change_url(reporter), user_form(reporter, is_staff="on"))
+def test_ticking_staff_puts_the_user_in_the_helpdesk_staff_group(as_superuser, reporter):
+    response = as_superuser.post(change_url(reporter), user_form(reporter, is_staff="on"))
     assert response.status_code == 302, response.context and response.context["errors"]
     reporter.refresh_from_db()
     assert reporter.is_staff and in_staff_group(reporter)
 
 
-def test_unticking_staff_takes_them_out(superuser_client, other_agent):
-    response = superuser_client.post(change_url(other_agent), user_form(other_agent, is_staff=""))
+def test_unticking_staff_takes_them_out(as_superuser, other_agent):
+    response = as_superuser.post(change_url(other_agent), user_form(other_agent, is_staff=""))
     assert response.status_code == 302
     other_agent.refresh_from_db()
     assert not other_agent.is_staff and not in_staff_group(other_agent)
 
 
-def test_the_group_follows_the_flag_even_when_edited_by_hand(superuser_client, other_agent):
-    response = superuser_client.post(change_url(other_agent), user_form(other_agent, groups=[]))
+def test_the_group_follows_the_flag_even_when_edited_by_hand(as_superuser, other_agent):
+    response = as_superuser.post(change_url(other_agent), user_form(other_agent, groups=[]))
     assert response.status_code == 302
     assert in_staff_group(User.objects.get(pk=other_agent.pk))
 
 
-def test_a_new_user_added_here_is_not_staff(superuser_client):
-    response = superuser_client.post(
+def test_a_new_user_added_here_is_not_staff(as_superuser):
+    response = as_superuser.post(
         reverse("admin:accounts_user_add"),
         {
             "username": "erin",
@@ -76,15 +76,15 @@ def test_a_new_user_added_here_is_not_staff(superuser_client):
     assert erin.email == "erin@example.com"
 
 
-def test_email_addresses_are_unique_whatever_the_case(superuser_client, reporter):
+def test_email_addresses_are_unique_whatever_the_case(as_superuser, reporter):
     other = UserFactory(username="other")
-    response = superuser_client.post(change_url(other), user_form(other, email="ALICE@example.com"))
+    response = as_superuser.post(change_url(other), user_form(other, email="ALICE@example.com"))
     assert response.status_code == 200
     assert User.objects.get(pk=other.pk).email == "other@example.com"
 
 
-def test_staff_who_are_not_superusers_cannot_make_staff(staff_client, reporter):
-    response = staff_client.post(change_url(reporter), user_form(reporter, is_staff="on"))
+def test_staff_who_are_not_superusers_cannot_make_staff(as_agent, reporter):
+    response = as_agent.post(change_url(reporter), user_form(reporter, is_staff="on"))
     assert response.status_code == 403
     assert not User.objects.get(pk=reporter.pk).is_staff
 
@@ -98,17 +98,17 @@ def autocomplete(client, field: str, term: str = "") -> list[str]:
     return [row["text"] for row in response.json()["results"]]
 
 
-def test_the_assignee_autocomplete_offers_active_staff_only(staff_client, reporter, other_agent):
+def test_the_assignee_autocomplete_offers_active_staff_only(as_agent, reporter, other_agent):
     StaffFactory(username="retired", is_active=False)
-    assert autocomplete(staff_client, "assignee") == ["dana", "sam"]
-    assert autocomplete(staff_client, "assignee", "da") == ["dana"]
-    assert autocomplete(staff_client, "assignee", "alice") == []
+    assert autocomplete(as_agent, "assignee") == ["dana", "sam"]
+    assert autocomplete(as_agent, "assignee", "da") == ["dana"]
+    assert autocomplete(as_agent, "assignee", "alice") == []
 
 
-def test_the_reporter_autocomplete_offers_active_users(staff_client, reporter, other_user):
+def test_the_reporter_autocomplete_offers_active_users(as_agent, reporter, other_user):
     UserFactory(username="gone", is_active=False)
-    assert autocomplete(staff_client, "reporter") == ["alice", "charlie", "sam"]
-    assert autocomplete(staff_client, "reporter", "alice@example") == ["alice"]
+    assert autocomplete(as_agent, "reporter") == ["alice", "charlie", "sam"]
+    assert autocomplete(as_agent, "reporter", "alice@example") == ["alice"]
 
 
 def test_end_users_cannot_use_the_autocomplete(client, reporter):
@@ -119,8 +119,8 @@ def test_end_users_cannot_use_the_autocomplete(client, reporter):
     assert response.status_code == 302
 
 
-def test_the_user_list_is_searchable(staff_client, reporter, other_user):
-    response = staff_client.get(reverse("admin:accounts_user_changelist"), {"q": "charlie"})
+def test_the_user_list_is_searchable(as_agent, reporter, other_user):
+    response = as_agent.get(reverse("admin:accounts_user_changelist"), {"q": "charlie"})
     assert [u.username for u in response.context["cl"].result_list] == ["charlie"]
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.services import api_token_create
+from accounts.services import create_api_token
 from helpdesk.errors import PROBLEM_CONTENT_TYPE
 
 TICKETS = "/api/v1/tickets/"
@@ -26,7 +26,7 @@ def _forget_throttles():
 
 
 def token_client(user) -> APIClient:
-    _, raw = api_token_create(user=user, name="tests")
+    _, raw = create_api_token(user=user, name="tests")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     client.raw_token = raw

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from accounts.services import api_token_create
+from accounts.services import create_api_token
 from helpdesk.wsgi import application
 from tests.factories import make_ticket
 from tickets import services
@@ -63,7 +63,7 @@ def run(case, user, ticket_ids):
         value = (case.path_parameters or {}).get(name)
         if positive and isinstance(value, int) and value % 2 == 0:
             case.path_parameters[name] = ticket_ids[value // 2 % len(ticket_ids)]
-    _, raw = api_token_create(user=user, name="schemathesis")
+    _, raw = create_api_token(user=user, name="schemathesis")
     # Every check but positive_data_acceptance: schema-valid requests may still
     # break business rules (a workflow transition not allowed now, an assignee
     # who is not staff, a stale If-Match), which are documented 4xx answers.

@@ -242,9 +242,9 @@ def test_a_staff_email_waiting_for_a_retry_skips_someone_no_longer_staff(
     )
     delivery = EmailDelivery.objects.get()
     # Sam leaves the helpdesk before the retry...
-    from accounts.services import user_set_staff
+    from accounts.services import set_staff
 
-    user_set_staff(user=agent, is_staff=False)
+    set_staff(user=agent, is_staff=False)
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     EmailDelivery.objects.filter(pk=delivery.pk).update(status="queued", attempts=0)
     assert deliver_email.call(delivery.pk) == "failed"

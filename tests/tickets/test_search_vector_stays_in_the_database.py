@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.services import api_token_create
+from accounts.services import create_api_token
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _sql_of(client: Client, url: str, **headers: str) -> list[str]:
 
 def test_no_page_reads_the_search_vector(reporter, agent):
     ticket = make_ticket(reporter, subject="Printer jams", description="tray two " * 200)
-    _, raw = api_token_create(user=agent, name="tests")
+    _, raw = create_api_token(user=agent, name="tests")
     web, admin, api = Client(), Client(), Client()
     web.force_login(reporter)
     admin.force_login(agent)

@@ -13,18 +13,18 @@ def _signed_in(user) -> Client:
 
 
 @pytest.fixture
-def alice(reporter) -> Client:
+def as_reporter(reporter) -> Client:
     """A client signed in as Alice, who reports issues."""
     return _signed_in(reporter)
 
 
 @pytest.fixture
-def charlie(other_user) -> Client:
+def as_other_user(other_user) -> Client:
     """A client signed in as Charlie, who must see nothing of Alice's."""
     return _signed_in(other_user)
 
 
 @pytest.fixture
-def sam(agent) -> Client:
+def as_agent(agent) -> Client:
     """A client signed in as Sam, helpdesk staff."""
     return _signed_in(agent)

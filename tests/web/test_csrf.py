@@ -36,7 +36,7 @@ def test_ticket_forms_refuse_forged_posts(forged, ticket):
 
 
 def test_account_forms_refuse_forged_posts(forged, reporter):
-    token, _ = account_services.api_token_create(user=reporter, name="Laptop")
+    token, _ = account_services.create_api_token(user=reporter, name="Laptop")
     posts = {
         "/accounts/api-tokens/": {"name": "forged"},
         f"/accounts/api-tokens/{token.pk}/revoke/": {},

@@ -15,8 +15,8 @@ def test_a_missing_page_is_a_styled_404(client):
     assertContains(response, 'href="/">Go to the home page', status_code=404)
 
 
-def test_the_404_page_offers_my_tickets_when_signed_in(alice):
-    response = alice.get("/tickets/424242/")
+def test_the_404_page_offers_my_tickets_when_signed_in(as_reporter):
+    response = as_reporter.get("/tickets/424242/")
     assertContains(response, 'href="/tickets/">Go to my tickets', status_code=404)
 
 

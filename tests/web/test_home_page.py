@@ -15,8 +15,8 @@ def test_visitors_learn_what_the_helpdesk_is_and_how_to_join(client, django_asse
     assertContains(response, 'href="/accounts/login/"')
 
 
-def test_signed_in_users_go_to_their_tickets(alice):
-    assertRedirects(alice.get("/"), "/tickets/")
+def test_signed_in_users_go_to_their_tickets(as_reporter):
+    assertRedirects(as_reporter.get("/"), "/tickets/")
 
 
 def test_it_rejects_post(client):

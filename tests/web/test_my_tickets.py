@@ -29,25 +29,25 @@ def one_of_each(reporter):
     }
 
 
-def test_it_lists_only_my_tickets(alice, reporter, other_user):
+def test_it_lists_only_my_tickets(as_reporter, reporter, other_user):
     make_ticket(reporter, subject="Mine")
     make_ticket(other_user, subject="Charlie's")
-    response = alice.get("/tickets/")
+    response = as_reporter.get("/tickets/")
     assert subjects(response) == ["Mine"]
     assertNotContains(response, "Charlie&#x27;s")
 
 
-def test_staff_see_the_tickets_they_reported_themselves(sam, agent, reporter):
+def test_staff_see_the_tickets_they_reported_themselves(as_agent, agent, reporter):
     # Staff work the whole queue in the staff console; here, like everyone,
     # they see what they reported.
     make_ticket(agent, subject="Sam's own laptop")
     make_ticket(reporter, subject="Alice's printer")
-    assert subjects(sam.get("/tickets/")) == ["Sam's own laptop"]
+    assert subjects(as_agent.get("/tickets/")) == ["Sam's own laptop"]
 
 
-def test_tabs_count_my_tickets_by_status(alice, one_of_each, other_user):
+def test_tabs_count_my_tickets_by_status(as_reporter, one_of_each, other_user):
     make_ticket(other_user, status="pending")
-    response = alice.get("/tickets/")
+    response = as_reporter.get("/tickets/")
     assert counts(response) == {"open": 2, "waiting": 1, "solved": 1, "closed": 1, "all": 5}
     assertContains(response, 'Waiting on you <span class="count count-attention">1')
 
@@ -71,43 +71,43 @@ def test_tabs_count_my_tickets_by_status(alice, one_of_each, other_user):
         ),
     ],
 )
-def test_each_tab_shows_its_statuses_newest_activity_first(alice, one_of_each, tab, expected):
-    response = alice.get("/tickets/", {"tab": tab})
+def test_each_tab_shows_its_statuses_newest_activity_first(as_reporter, one_of_each, tab, expected):
+    response = as_reporter.get("/tickets/", {"tab": tab})
     assert subjects(response) == expected
     assertContains(response, 'aria-current="page">', count=2)  # the nav link and the tab
 
 
-def test_the_open_tab_is_the_default_and_unknown_tabs_fall_back_to_it(alice, one_of_each):
-    assert response_tab(alice.get("/tickets/")) == "open"
-    assert response_tab(alice.get("/tickets/", {"tab": "<script>"})) == "open"
+def test_the_open_tab_is_the_default_and_unknown_tabs_fall_back_to_it(as_reporter, one_of_each):
+    assert response_tab(as_reporter.get("/tickets/")) == "open"
+    assert response_tab(as_reporter.get("/tickets/", {"tab": "<script>"})) == "open"
 
 
 def response_tab(response) -> str:
     return response.context["tab"].key
 
 
-def test_recent_activity_comes_first(alice, reporter):
+def test_recent_activity_comes_first(as_reporter, reporter):
     older = make_ticket(reporter, subject="Older")
     make_ticket(reporter, subject="Newer")
     Ticket.objects.filter(pk=older.pk).update(updated_at=timezone.now())
-    assert subjects(alice.get("/tickets/")) == ["Older", "Newer"]
+    assert subjects(as_reporter.get("/tickets/")) == ["Older", "Newer"]
 
 
-def test_search_finds_words_in_subject_or_description_and_counts_the_matches(alice, reporter):
+def test_search_finds_words_in_subject_or_description_and_counts_the_matches(as_reporter, reporter):
     make_ticket(reporter, subject="VPN drops", description="every hour")
     make_ticket(reporter, subject="Printer", description="the vpn client is fine", status="closed")
     make_ticket(reporter, subject="Monitor flickers", description="left one")
-    response = alice.get("/tickets/", {"q": "VPN", "tab": "all"})
+    response = as_reporter.get("/tickets/", {"q": "VPN", "tab": "all"})
     assert sorted(subjects(response)) == ["Printer", "VPN drops"]
     assert counts(response) == {"open": 1, "waiting": 0, "solved": 0, "closed": 1, "all": 2}
     assertContains(response, 'value="VPN"')
     assertContains(response, "2 all tickets matching")
 
 
-def test_a_search_lists_the_best_matches_first(alice, reporter):
+def test_a_search_lists_the_best_matches_first(as_reporter, reporter):
     in_subject = make_ticket(reporter, subject="Monitor flickers", description="since Monday")
     in_description = make_ticket(reporter, subject="Hardware", description="the monitor flickers")
-    response = alice.get("/tickets/", {"q": "monitor", "tab": "all"})
+    response = as_reporter.get("/tickets/", {"q": "monitor", "tab": "all"})
     if connection.vendor == "postgresql":
         # The subject weighs more than the description, whatever changed last.
         assert subjects(response) == [in_subject.subject, in_description.subject]
@@ -116,46 +116,46 @@ def test_a_search_lists_the_best_matches_first(alice, reporter):
         assert subjects(response) == [in_description.subject, in_subject.subject]
 
 
-def test_the_search_box_keeps_the_tab_and_bounds_the_query(alice, reporter):
+def test_the_search_box_keeps_the_tab_and_bounds_the_query(as_reporter, reporter):
     make_ticket(reporter, subject="VPN drops")
-    response = alice.get("/tickets/", {"q": "vpn " + "x" * 5000, "tab": "all"})
+    response = as_reporter.get("/tickets/", {"q": "vpn " + "x" * 5000, "tab": "all"})
     assert response.status_code == 200
     assert len(response.context["q"]) == 200
     assertContains(response, '<input type="hidden" name="tab" value="all">')
 
 
-def test_an_unmatched_search_says_so(alice, reporter):
+def test_an_unmatched_search_says_so(as_reporter, reporter):
     make_ticket(reporter, subject="VPN drops")
-    response = alice.get("/tickets/", {"q": "<b>printer</b>"})
+    response = as_reporter.get("/tickets/", {"q": "<b>printer</b>"})
     assertContains(response, "No matches here")
     assertContains(response, "&lt;b&gt;printer&lt;/b&gt;")
     assertNotContains(response, "<b>printer</b>")
 
 
-def test_pages_hold_25_tickets(alice, reporter):
+def test_pages_hold_25_tickets(as_reporter, reporter):
     for i in range(27):
         make_ticket(reporter, subject=f"Ticket {i}")
-    first = alice.get("/tickets/")
+    first = as_reporter.get("/tickets/")
     assert len(subjects(first)) == 25
     assert subjects(first)[0] == "Ticket 26"
     assertContains(first, "Page 1 of 2")
     assertContains(first, 'rel="next" href="?page=2"')
-    second = alice.get("/tickets/", {"page": 2})
+    second = as_reporter.get("/tickets/", {"page": 2})
     assert subjects(second) == ["Ticket 1", "Ticket 0"]
     # A page past the end shows the last one; junk shows the first.
-    assert subjects(alice.get("/tickets/", {"page": 99})) == ["Ticket 1", "Ticket 0"]
-    assert len(subjects(alice.get("/tickets/", {"page": "x"}))) == 25
+    assert subjects(as_reporter.get("/tickets/", {"page": 99})) == ["Ticket 1", "Ticket 0"]
+    assert len(subjects(as_reporter.get("/tickets/", {"page": "x"}))) == 25
 
 
-def test_page_links_keep_the_tab_and_search(alice, reporter):
+def test_page_links_keep_the_tab_and_search(as_reporter, reporter):
     for i in range(26):
         make_ticket(reporter, subject=f"VPN {i}")
-    response = alice.get("/tickets/", {"tab": "all", "q": "vpn"})
+    response = as_reporter.get("/tickets/", {"tab": "all", "q": "vpn"})
     assertContains(response, 'rel="next" href="?tab=all&amp;q=vpn&amp;page=2"')
 
 
 def test_the_query_count_does_not_grow_with_the_tickets(
-    alice, reporter, agent, django_assert_num_queries
+    as_reporter, reporter, agent, django_assert_num_queries
 ):
     for i in range(30):
         make_ticket(reporter, subject=f"Ticket {i}", assignee=agent if i % 2 else None)
@@ -163,29 +163,29 @@ def test_the_query_count_does_not_grow_with_the_tickets(
     # aggregate, and the page of tickets with reporter and assignee joined; on
     # PostgreSQL one more, as full-text search first probes how many match.
     with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
-        response = alice.get("/tickets/", {"tab": "all", "q": "ticket"})
+        response = as_reporter.get("/tickets/", {"tab": "all", "q": "ticket"})
     assert len(subjects(response)) == 25
 
 
-def test_a_newcomer_is_invited_to_report_their_first_issue(alice):
-    response = alice.get("/tickets/")
+def test_a_newcomer_is_invited_to_report_their_first_issue(as_reporter):
+    response = as_reporter.get("/tickets/")
     assertContains(response, "No tickets yet")
     assertContains(response, 'href="/tickets/new/">Report your first issue</a>')
     assertNotContains(response, 'class="tabs"')
 
 
-def test_an_empty_tab_says_what_it_would_hold(alice, reporter):
+def test_an_empty_tab_says_what_it_would_hold(as_reporter, reporter):
     make_ticket(reporter, status="resolved")
-    assertContains(alice.get("/tickets/", {"tab": "waiting"}), "Nothing is waiting on you")
+    assertContains(as_reporter.get("/tickets/", {"tab": "waiting"}), "Nothing is waiting on you")
 
 
-def test_rows_link_to_the_ticket_and_show_status_as_text(alice, reporter):
+def test_rows_link_to_the_ticket_and_show_status_as_text(as_reporter, reporter):
     ticket = make_ticket(reporter, status="pending", subject="Need info")
-    response = alice.get("/tickets/", {"tab": "waiting"})
+    response = as_reporter.get("/tickets/", {"tab": "waiting"})
     assertContains(response, f'<a class="ticket-link" href="/tickets/{ticket.pk}/">Need info</a>')
     html = response.content.decode()
     assert re.search(r'class="badge badge-pending">.*?Waiting on you</span>', html, re.S)
 
 
-def test_it_rejects_post(alice):
-    assert alice.post("/tickets/").status_code == 405
+def test_it_rejects_post(as_reporter):
+    assert as_reporter.post("/tickets/").status_code == 405

@@ -64,7 +64,7 @@ def pages(reporter, agent):
     ticket = make_ticket(reporter)
     services.post_message(actor=agent, ticket=ticket, body="Hello")
     solved = make_ticket(reporter, status="resolved")
-    account_services.api_token_create(user=reporter, name="Laptop")
+    account_services.create_api_token(user=reporter, name="Laptop")
     return {
         "anonymous": [
             "/",
@@ -89,10 +89,10 @@ def pages(reporter, agent):
     }
 
 
-def test_every_page_is_well_formed_for_assistive_technology(client, alice, pages):
+def test_every_page_is_well_formed_for_assistive_technology(client, as_reporter, pages):
     checked = 0
     for who, urls in pages.items():
-        browser: Client = client if who == "anonymous" else alice
+        browser: Client = client if who == "anonymous" else as_reporter
         for url in urls:
             response = browser.get(url)
             outline = Outline()

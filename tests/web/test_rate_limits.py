@@ -45,10 +45,10 @@ def test_sign_ups_from_one_address_are_limited(low_limits):
     assert other.status_code == 200
 
 
-def test_the_limit_page_says_when_to_come_back(low_limits, alice):
+def test_the_limit_page_says_when_to_come_back(low_limits, as_reporter):
     for _ in range(2):
-        alice.post("/tickets/new/", {"description": "help", "priority": "normal"})
-    response = alice.post("/tickets/new/", {"description": "help", "priority": "normal"})
+        as_reporter.post("/tickets/new/", {"description": "help", "priority": "normal"})
+    response = as_reporter.post("/tickets/new/", {"description": "help", "priority": "normal"})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assertContains(response, "Slow down a little", status_code=429)
@@ -56,12 +56,14 @@ def test_the_limit_page_says_when_to_come_back(low_limits, alice):
     assert Ticket.objects.count() == 2
 
 
-def test_replies_are_limited_per_person(low_limits, alice, charlie, reporter, other_user):
+def test_replies_are_limited_per_person(
+    low_limits, as_reporter, as_other_user, reporter, other_user
+):
     from tests.factories import make_ticket
 
     ticket = make_ticket(reporter)
     codes = [
-        alice.post(
+        as_reporter.post(
             f"/tickets/{ticket.pk}/reply/", {"body": f"ping {i}", "version": 1 + i}
         ).status_code
         for i in range(3)
@@ -70,12 +72,12 @@ def test_replies_are_limited_per_person(low_limits, alice, charlie, reporter, ot
     assert Message.objects.count() == 2
     # Charlie's own quota is untouched.
     theirs = make_ticket(other_user)
-    response = charlie.post(f"/tickets/{theirs.pk}/reply/", {"body": "hi", "version": 1})
+    response = as_other_user.post(f"/tickets/{theirs.pk}/reply/", {"body": "hi", "version": 1})
     assert response.status_code == 302
 
 
-def test_reading_pages_is_never_limited(low_limits, alice):
-    assert all(alice.get("/tickets/new/").status_code == 200 for _ in range(5))
+def test_reading_pages_is_never_limited(low_limits, as_reporter):
+    assert all(as_reporter.get("/tickets/new/").status_code == 200 for _ in range(5))
 
 
 def test_password_reset_mails_one_address_a_few_times_at_most(low_limits, reporter, mailoutbox):

@@ -58,34 +58,34 @@ def test_pages_for_members_ask_anonymous_visitors_to_sign_in(client, url):
     assertRedirects(client.get(url), f"/accounts/login/?next={url}", fetch_redirect_response=False)
 
 
-def test_signed_in_users_skip_the_sign_in_page(alice):
-    assertRedirects(alice.get("/accounts/login/"), "/tickets/", fetch_redirect_response=False)
+def test_signed_in_users_skip_the_sign_in_page(as_reporter):
+    assertRedirects(as_reporter.get("/accounts/login/"), "/tickets/", fetch_redirect_response=False)
 
 
-def test_sign_out_ends_the_session_and_says_so(alice):
-    response = alice.post("/accounts/logout/", follow=True)
+def test_sign_out_ends_the_session_and_says_so(as_reporter):
+    response = as_reporter.post("/accounts/logout/", follow=True)
     assertRedirects(response, "/")
     assertContains(response, "You have been signed out.")
     assert not response.context["user"].is_authenticated
-    assertRedirects(alice.get("/tickets/"), "/accounts/login/?next=/tickets/")
+    assertRedirects(as_reporter.get("/tickets/"), "/accounts/login/?next=/tickets/")
 
 
-def test_sign_out_is_post_only(alice):
-    assert alice.get("/accounts/logout/").status_code == 405
-    assert alice.get("/tickets/").status_code == 200
+def test_sign_out_is_post_only(as_reporter):
+    assert as_reporter.get("/accounts/logout/").status_code == 405
+    assert as_reporter.get("/tickets/").status_code == 200
 
 
-def test_the_menu_signs_out_with_a_form(alice):
-    response = alice.get("/tickets/")
+def test_the_menu_signs_out_with_a_form(as_reporter):
+    response = as_reporter.get("/tickets/")
     assertContains(response, '<form method="post" action="/accounts/logout/">')
 
 
-def test_staff_see_a_link_to_the_staff_console(sam):
-    assertContains(sam.get("/tickets/"), 'href="/admin/"')
+def test_staff_see_a_link_to_the_staff_console(as_agent):
+    assertContains(as_agent.get("/tickets/"), 'href="/admin/"')
 
 
-def test_end_users_see_no_link_to_the_staff_console(alice):
-    assertNotContains(alice.get("/tickets/"), 'href="/admin/"')
+def test_end_users_see_no_link_to_the_staff_console(as_reporter):
+    assertNotContains(as_reporter.get("/tickets/"), 'href="/admin/"')
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,8 @@ def test_a_username_with_spaces_or_symbols_is_refused(client):
     assert not User.objects.exists()
 
 
-def test_signed_in_users_are_sent_to_their_tickets(alice):
-    assertRedirects(alice.get("/accounts/signup/"), "/tickets/")
+def test_signed_in_users_are_sent_to_their_tickets(as_reporter):
+    assertRedirects(as_reporter.get("/accounts/signup/"), "/tickets/")
 
 
 def test_it_rejects_other_methods(client):

@@ -108,8 +108,8 @@ class Command(BaseCommand):
         ticket = Ticket.objects.filter(reporter=reporter).order_by("-updated_at").first()
         if ticket is None:
             raise CommandError(f"{reporter} has no tickets; load some with seed_load.")
-        token, raw = account_services.api_token_create(user=staff, name="explain_lists")
-        reporter_token, reporter_raw = account_services.api_token_create(
+        token, raw = account_services.create_api_token(user=staff, name="explain_lists")
+        reporter_token, reporter_raw = account_services.create_api_token(
             user=reporter, name="explain_lists"
         )
         try:

@@ -101,7 +101,7 @@ class Command(BaseCommand):
         rng = random.Random(42)  # noqa: S311 - demo data, not security
         users: dict[str, User] = {}
         for username, email, is_staff, is_superuser in PEOPLE:
-            user = account_services.user_create(
+            user = account_services.create_user(
                 username=username, email=email, password=DEMO_PASSWORD, is_staff=is_staff
             )
             if is_superuser:
