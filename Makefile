@@ -13,7 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
+# Translations: each locale/<lang>/LC_MESSAGES/django.po compiles to its .mo.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES)
 
 run: install
 	$(DEV) $(PY) manage.py migrate --noinput

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 HELPDESK_STAFF_GROUP = "Helpdesk staff"
 
@@ -20,6 +21,10 @@ class CaseInsensitiveUserManager(UserManager):
 
 class User(AbstractUser):
     email = models.EmailField("email address", max_length=254)
+    # The language they read the product in (pages, emails); blank: their browser's.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     objects = CaseInsensitiveUserManager()
 
@@ -29,6 +34,10 @@ class User(AbstractUser):
         verbose_name = "user"
         verbose_name_plural = "users"
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *dict(settings.LANGUAGES)]),
+                name="accounts_user_language_known",
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",

@@ -79,9 +79,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's Accept-Language (or the language cookie) first ...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ... then the language a signed-in person chose, which wins.
+    "helpdesk.middleware.user_language",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -176,7 +180,21 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 TRUSTED_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
 AXES_VERBOSE = False
 
-LANGUAGE_CODE = "en-us"
+# The languages the product is translated into. What users wrote is never translated.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+# The site's language for whoever has chosen none and whose browser asks for none we have.
+LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"Unexpected value LANGUAGE_CODE={LANGUAGE_CODE}, use one of "
+        + ", ".join(code for code, _ in LANGUAGES)
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
