@@ -14,6 +14,7 @@ from django.contrib.admin.widgets import (
 from accounts.models import User
 from tickets import selectors, workflow
 from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
+from tickets.text import normalize_newlines
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
@@ -24,8 +25,7 @@ class TextField(forms.CharField):
     (which browsers send with CRLF) does not count as changed."""
 
     def to_python(self, value: Any) -> str:
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return normalize_newlines(super().to_python(value))
 
 
 class AssigneeSelect(AutocompleteSelect):
@@ -38,7 +38,7 @@ class AssigneeSelect(AutocompleteSelect):
 
 
 def _normalised(value: Any) -> str:
-    return ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return normalize_newlines("" if value is None else str(value)).strip()
 
 
 class TicketChangeForm(forms.Form):
