@@ -39,8 +39,23 @@ class TextField(forms.CharField):
         return normalize_newlines(super().to_python(value))
 
 
-class AssigneeSelect(AutocompleteSelect):
-    """The admin's autocomplete, saying "Unassigned" when empty."""
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, named after its field's label.
+
+    Select2 hides the <select> and draws a combobox of its own, which the
+    select's <label> does not name: screen readers announced an unnamed box.
+    autocomplete_names.js points the combobox at the label. Deferred, because
+    merged media may place it anywhere: it must run after the admin's scripts.
+    """
+
+    @property
+    def media(self) -> forms.Media:
+        names = forms.Script("admin_extra/autocomplete_names.js", defer=True)
+        return super().media + forms.Media(js=[names])
+
+
+class AssigneeSelect(NamedAutocompleteSelect):
+    """The assignee's autocomplete, saying "Unassigned" when empty."""
 
     def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
@@ -210,5 +225,5 @@ class TicketAddForm(forms.Form):
     def __init__(self, data: Any = None, *, admin_site: AdminSite) -> None:
         super().__init__(data)
         reporter = self.fields["reporter"]
-        reporter.widget = AutocompleteSelect(Ticket._meta.get_field("reporter"), admin_site)
+        reporter.widget = NamedAutocompleteSelect(Ticket._meta.get_field("reporter"), admin_site)
         reporter.queryset = User.objects.filter(is_active=True)
