@@ -32,6 +32,7 @@ from tickets.models import (
     TicketEvent,
     is_ticket_id,
 )
+from tickets.text import normalize_newlines
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -71,8 +72,7 @@ def _clean_text(
         raise ValidationError({field: f"{label} must be text."})
     if "\x00" in value:
         raise ValidationError({field: f"{label} must not contain null characters."})
-    # Windows line endings from browsers become plain newlines.
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = normalize_newlines(value)
     if required and not value.strip():
         raise ValidationError({field: f"{label} is required."})
     if len(value) > max_length:

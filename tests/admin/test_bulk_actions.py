@@ -114,7 +114,7 @@ def test_a_bulk_action_acts_only_on_the_selected_tickets(as_agent, reporter):
 
 
 def test_too_many_tickets_at_once_changes_nothing(as_agent, reporter, monkeypatch):
-    monkeypatch.setattr("tickets.admin.tickets.BULK_LIMIT", 2)
+    monkeypatch.setattr("tickets.admin.actions.BULK_LIMIT", 2)
     tickets = [make_ticket(reporter) for _ in range(3)]
     assert run(as_agent, "set_open", tickets) == [
         "Select at most 2 tickets at a time; nothing was changed."

@@ -87,6 +87,12 @@ def test_nonsense_filter_values_are_ignored(as_agent, queue):
     assert len(listed(as_agent, assignee="x" * 40, status="sleeping")) == 5
 
 
+@pytest.mark.parametrize("assignee", ["²", "1" * 19])
+def test_assignee_ids_that_no_user_can_have_are_ignored(as_agent, queue, assignee):
+    # "²" is a digit to str.isdigit but not to int(): it used to be a server error.
+    assert len(listed(as_agent, assignee=assignee)) == 5
+
+
 def created_choice(client, label: str) -> str:
     """The query string of the created-date filter's choice called `label`, as on the page."""
     cl = client.get(QUEUE).context["cl"]

@@ -89,6 +89,11 @@ def test_a_very_long_search_is_cut_not_refused(as_agent, tickets):
     assert as_agent.get(QUEUE, {"q": "a" * 5000}).status_code == 200
 
 
+def test_the_search_box_takes_as_much_as_the_search_reads(as_agent):
+    html = as_agent.get(QUEUE).content.decode()
+    assert f'maxlength="{search.MAX_QUERY_LENGTH}" name="q"' in html
+
+
 def test_the_search_term_is_escaped_on_the_page(as_agent, tickets):
     html = as_agent.get(QUEUE, {"q": '"><script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)</script>" not in html

@@ -127,7 +127,7 @@ def test_a_status_tab_keeps_the_other_filters(as_agent, ticket):
 
 def test_counts_stop_at_the_cap(as_agent, reporter, monkeypatch):
     monkeypatch.setattr(dashboard, "COUNT_CAP", 3)
-    monkeypatch.setattr("tickets.admin.tickets.cap_for_page", lambda page, per_page: 3)
+    monkeypatch.setattr("tickets.admin.queue.cap_for_page", lambda page, per_page: 3)
     for _ in range(5):
         make_ticket(reporter)
     response = as_agent.get(QUEUE)

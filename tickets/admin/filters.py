@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 
 from tickets import selectors, workflow
-from tickets.models import Ticket
+from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -61,6 +61,8 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if value == UNASSIGNED:
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit() and len(value) < 19:
+        # A user id has the ticket id's bound (both are the database's bigints).
+        # isdecimal, not isdigit: int() refuses "²", which was a server error.
+        if value and value.isdecimal() and int(value) <= MAX_TICKET_ID:
             return queryset.filter(assignee_id=int(value))
         return queryset

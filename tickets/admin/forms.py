@@ -14,9 +14,21 @@ from django.contrib.admin.widgets import (
 from accounts.models import User
 from tickets import selectors, workflow
 from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
+from tickets.text import normalize_newlines
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
+    from django.core.exceptions import ValidationError
+
+# Which form field a service's ValidationError key belongs to.
+FORM_FIELD_FOR = {"body": "reply"}
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError beside the fields it names; the rest above the form."""
+    for name, errors in exc.message_dict.items():
+        field = FORM_FIELD_FOR.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class TextField(forms.CharField):
@@ -24,12 +36,26 @@ class TextField(forms.CharField):
     (which browsers send with CRLF) does not count as changed."""
 
     def to_python(self, value: Any) -> str:
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return normalize_newlines(super().to_python(value))
 
 
-class AssigneeSelect(AutocompleteSelect):
-    """The admin's autocomplete, saying "Unassigned" when empty."""
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, named after its field's label.
+
+    Select2 hides the <select> and draws a combobox of its own, which the
+    select's <label> does not name: screen readers announced an unnamed box.
+    autocomplete_names.js points the combobox at the label. Deferred, because
+    merged media may place it anywhere: it must run after the admin's scripts.
+    """
+
+    @property
+    def media(self) -> forms.Media:
+        names = forms.Script("admin_extra/autocomplete_names.js", defer=True)
+        return super().media + forms.Media(js=[names])
+
+
+class AssigneeSelect(NamedAutocompleteSelect):
+    """The assignee's autocomplete, saying "Unassigned" when empty."""
 
     def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
@@ -38,7 +64,7 @@ class AssigneeSelect(AutocompleteSelect):
 
 
 def _normalised(value: Any) -> str:
-    return ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return normalize_newlines("" if value is None else str(value)).strip()
 
 
 class TicketChangeForm(forms.Form):
@@ -199,5 +225,5 @@ class TicketAddForm(forms.Form):
     def __init__(self, data: Any = None, *, admin_site: AdminSite) -> None:
         super().__init__(data)
         reporter = self.fields["reporter"]
-        reporter.widget = AutocompleteSelect(Ticket._meta.get_field("reporter"), admin_site)
+        reporter.widget = NamedAutocompleteSelect(Ticket._meta.get_field("reporter"), admin_site)
         reporter.queryset = User.objects.filter(is_active=True)

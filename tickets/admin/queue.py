@@ -1,0 +1,267 @@
+"""The ticket queue: the staff console's list of tickets.
+
+Its columns, its search box (search.find_all, a ticket number, or a
+reporter), the status tabs above it and its bounded counts. It only reads:
+the bulk actions that change the selected tickets are in actions.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from accounts.models import User
+from tickets import dashboard, search, workflow
+from tickets.admin.filters import ACTIVE, AssigneeFilter, StatusFilter
+from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
+from tickets.models import Ticket, is_ticket_id
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+
+
+def ticket_number(term: str) -> int | None:
+    """The ticket a search term names ("123" or "#123"), if it names one."""
+    digits = term.removeprefix("#")
+    # isdecimal, not isdigit: int() takes every decimal digit, not "²".
+    if not digits.isdecimal():
+        return None
+    number = int(digits)
+    return number if is_ticket_id(number) else None
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        local.strftime("%Y-%m-%d %H:%M"),
+        naturaltime(value),
+    )
+
+
+class TicketChangeList(ChangeList):
+    """The queue, which may list a search's matches best first (see
+    QueueAdmin.get_search_results): then no column header shows as sorted."""
+
+    # The search box's maxlength: longer terms are cut (get_search_results).
+    search_max_length = search.MAX_QUERY_LENGTH
+
+    @property
+    def by_relevance(self) -> bool:
+        return tuple(self.queryset.query.order_by) == search.RELEVANCE_ORDER
+
+    def get_ordering_field_columns(self) -> dict[int, str]:
+        if self.by_relevance:
+            return {}
+        return super().get_ordering_field_columns()
+
+
+class QueueAdmin(admin.ModelAdmin):
+    """The list page of TicketAdmin (tickets.py puts the parts together)."""
+
+    list_display = (
+        "number",
+        "subject",
+        "reporter",
+        "status_badge",
+        "priority_badge",
+        "assignee_name",
+        "last_update",
+        "age",
+    )
+    list_display_links = ("number", "subject")
+    list_filter = (
+        StatusFilter,
+        "priority",
+        AssigneeFilter,
+        ("created_at", admin.DateFieldListFilter),
+    )
+    list_select_related = ("reporter", "assignee")
+    list_per_page = 50
+    list_max_show_all = 200
+    # Newest activity first, from the tickets_updated index.
+    ordering = ("-updated_at", "-id")
+    # get_search_results does the searching; these only switch the search box on.
+    search_fields = ("subject", "description", "reporter__username", "reporter__email")
+    search_help_text = (
+        "Words from the subject or description, a ticket number (#123 for that ticket "
+        "alone), or the reporter's exact username or email address."
+    )
+    # The total above the list and the per-option counts are exact COUNT(*)s
+    # over the table: bounded counts replace them (see BoundedCountPaginator).
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/tickets/ticket/change_list.html"
+
+    # --- the columns --------------------------------------------------------
+
+    @admin.display(description="#", ordering="id")
+    def number(self, ticket: Ticket) -> str:
+        return f"#{ticket.pk}"
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, ticket: Ticket) -> str:
+        return format_html(
+            '<span class="hd-badge hd-status-{}">{}</span>',
+            ticket.status,
+            ticket.get_status_display(),
+        )
+
+    @admin.display(description="Priority", ordering="priority_rank")
+    def priority_badge(self, ticket: Ticket) -> str:
+        return format_html(
+            '<span class="hd-badge hd-priority-{}">{}</span>',
+            ticket.priority,
+            ticket.get_priority_display(),
+        )
+
+    @admin.display(description="Assignee", ordering="assignee__username")
+    def assignee_name(self, ticket: Ticket) -> str:
+        if ticket.assignee is None:
+            return format_html('<span class="hd-quiet">{}</span>', "Unassigned")
+        return ticket.assignee.username
+
+    @admin.display(description="Last update", ordering="updated_at")
+    def last_update(self, ticket: Ticket) -> str:
+        return _when(ticket.updated_at)
+
+    @admin.display(description="Age", ordering="-created_at")
+    def age(self, ticket: Ticket) -> str:
+        local = timezone.localtime(ticket.created_at)
+        return format_html(
+            '<span title="Opened {}">{}</span>',
+            local.strftime("%Y-%m-%d %H:%M"),
+            timesince(ticket.created_at, depth=1),
+        )
+
+    # --- paging and searching -----------------------------------------------
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Ticket],
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> BoundedCountPaginator:
+        return BoundedCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            cap=cap_for_page(request.GET.get(PAGE_VAR), per_page),
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str
+    ) -> tuple[QuerySet[Ticket], bool]:
+        """Words of the subject or description (search.find_all, which becomes
+        full-text search on PostgreSQL), or a ticket number, or the reporter's
+        exact username or email address. Best matches first when they are few
+        enough to rank and no column is sorted."""
+        term = search_term.strip()[: search.MAX_QUERY_LENGTH]
+        if not term:
+            return queryset, False
+        # OR-ed as querysets rather than `pk IN (search)`, so that the database
+        # can stop at the first page of matches along the queue's index.
+        number = ticket_number(term)
+        if number and term.startswith("#"):
+            # "#123" names a ticket: no need to read every description for it.
+            return queryset.filter(pk=number), False
+        # The list and its status tabs search alike: ask the index once per request.
+        probes = request.__dict__.setdefault("_ticket_search_probes", {})
+        results, rankable = search.find_all(queryset, term, probes=probes)
+        if number:
+            results |= queryset.filter(pk=number)
+        if " " not in term:
+            term_lower = term.lower()
+            reporters = list(
+                User.objects.alias(username_lower=Lower("username"), email_lower=Lower("email"))
+                .filter(Q(username_lower=term_lower) | Q(email_lower=term_lower))
+                .values_list("pk", flat=True)
+            )
+            if reporters:
+                # A name: that person's tickets, which no text ranks, in the
+                # queue's order (ranking them could mean sorting thousands).
+                results |= queryset.filter(reporter__in=reporters)
+                rankable = False
+        # The queue arrives in its order already: the column the user sorted by,
+        # or else last update, which gives way to relevance when all could be ranked.
+        if rankable and not request.GET.get(ORDER_VAR):
+            results = results.order_by(*search.RELEVANCE_ORDER)
+        return results, False
+
+    # --- the page around the list ---------------------------------------------
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return TicketChangeList
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = {"title": "Ticket queue", **(extra_context or {})}
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if isinstance(response, TemplateResponse) and "cl" in context:
+            context["status_tabs"] = self._status_tabs(request, context["cl"])
+            context["search_order"] = self._search_order(request, context["cl"])
+        return response
+
+    def _search_order(self, request: HttpRequest, cl: TicketChangeList) -> str | None:
+        """How a search's matches are listed, when the user did not sort by a column."""
+        if not cl.query or request.GET.get(ORDER_VAR):
+            return None
+        if cl.by_relevance:
+            return "Best matches first; click a column header to sort by it instead."
+        if cl.result_count > search.SEARCH_PROBE:
+            probe = search.SEARCH_PROBE
+            return (
+                f"More than {intcomma(probe)} match{pluralize(probe, 'es')}: newest activity "
+                "first. Add words to list the best matches first."
+            )
+        return None
+
+    def _status_tabs(self, request: HttpRequest, cl: TicketChangeList) -> list[dict[str, Any]]:
+        """Counts per status of the list as filtered (but for its status), in one query."""
+        tickets = cl.get_queryset(request, exclude_parameters=[StatusFilter.parameter_name])
+        # A search for a common word matches much of the table: count less far.
+        cap = dashboard.SEARCH_COUNT_CAP if cl.query else None
+        counts = dashboard.status_counts(tickets, cap=cap)
+        current = request.GET.get(StatusFilter.parameter_name, "")
+        active = [counts[s] for s in workflow.ACTIVE_STATUSES]
+        tabs = [
+            {"value": "", "label": "All", "count": None},
+            {
+                "value": ACTIVE,
+                "label": "Active",
+                "count": dashboard.BoundedCount(
+                    sum(c.value for c in active), any(c.capped for c in active)
+                ),
+            },
+            *(
+                {"value": value, "label": label, "count": counts[value]}
+                for value, label in Ticket.Status.choices
+            ),
+        ]
+        for tab in tabs:
+            tab["url"] = cl.get_query_string(
+                {StatusFilter.parameter_name: tab["value"] or None, PAGE_VAR: None}
+            )
+            tab["current"] = tab["value"] == current
+        return tabs

@@ -1,0 +1,288 @@
+"""The ticket page and the add page of the staff console.
+
+Both are our own views rendered with the admin's templates, not ModelForm
+saves: the forms (forms.py) parse the input, tickets.services writes it, and a
+refusal is worded by error_messages.error_message. The two pages share one
+context builder, `_page_context`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from tickets import selectors, services
+from tickets.admin.error_messages import error_message
+from tickets.admin.forms import TicketAddForm, TicketChangeForm, add_service_errors
+from tickets.exceptions import (
+    InvalidTransition,
+    NotAllowed,
+    StaleVersion,
+    TicketClosed,
+    TicketError,
+    TicketNotFound,
+)
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.http import HttpRequest, HttpResponse
+
+    from tickets.models import Ticket
+
+Fieldsets = list[tuple[str | None, dict[str, Any]]]
+
+# The ticket page: the reply box under the conversation, the ticket's fields beside it.
+REPLY_FIELDSETS: Fieldsets = [
+    (None, {"fields": ["reply", ("internal", "status"), "version"]}),
+]
+SIDE_FIELDSETS: Fieldsets = [
+    ("Ticket", {"fields": ["priority", "assignee"]}),
+    (
+        "Subject and description",
+        {"fields": ["subject", "description"], "classes": ["collapse"]},
+    ),
+]
+ADD_FIELDSETS: Fieldsets = [
+    (None, {"fields": ["reporter", "subject", "description", "priority"]}),
+]
+
+
+class TicketPageAdmin(admin.ModelAdmin):
+    """The change and add views of TicketAdmin (tickets.py puts the parts together)."""
+
+    change_form_template = "admin/tickets/ticket/change_form.html"
+    # Adding is a plain form (report_issue): Django's generic template fits it.
+    add_form_template = "admin/change_form.html"
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The audit trail (TicketEvents) is the history; it is on the ticket page.
+        url = reverse("admin:tickets_ticket_change", args=[object_id])
+        return HttpResponseRedirect(f"{url}#audit-trail")
+
+    # --- the ticket page ----------------------------------------------------
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, ticket):
+            raise PermissionDenied
+        user = request.user
+        if request.method != "POST":
+            form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
+            return self._render_ticket(request, ticket, form)
+        # The model permission alone: a ticket closed meanwhile gets a message, not a 403.
+        if not super().has_change_permission(request, ticket):
+            raise PermissionDenied
+        if ticket.is_closed:
+            # Closed by someone else since this page was loaded.
+            return self._refuse(request, ticket, TicketClosed(), unsent=request.POST.get("reply"))
+        form = TicketChangeForm(request.POST, ticket=ticket, user=user, admin_site=self.admin_site)
+        if not form.is_valid():
+            return self._render_ticket(request, ticket, form)
+        try:
+            summary = self._save(request, ticket, form)
+        except StaleVersion as exc:
+            current = self.get_object(request, ticket.pk)
+            if current is None:
+                return self._deleted_meanwhile(request, ticket)
+            if current.is_closed:
+                return self._refuse(
+                    request, current, TicketClosed(), unsent=form.cleaned_data["reply"]
+                )
+            messages.error(request, error_message(exc, ticket_id=ticket.pk))
+            rebased = form.rebased(current, user=user, admin_site=self.admin_site)
+            return self._render_ticket(request, current, rebased)
+        except TicketNotFound:
+            return self._deleted_meanwhile(request, ticket)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self._render_ticket(request, ticket, form)
+        except InvalidTransition as exc:
+            form.add_error("status", error_message(exc, ticket_id=ticket.pk, where="field"))
+            return self._render_ticket(request, ticket, form)
+        except TicketClosed as exc:
+            current = self.get_object(request, ticket.pk) or ticket
+            return self._refuse(request, current, exc, unsent=form.cleaned_data["reply"])
+        except NotAllowed as exc:
+            messages.error(request, error_message(exc, ticket_id=ticket.pk))
+            return self._render_ticket(request, ticket, form)
+        if summary:
+            messages.success(request, f"Ticket #{ticket.pk}: {summary}.")
+        else:
+            messages.info(request, f"Ticket #{ticket.pk}: nothing to save.")
+        return self._after_save(request, ticket)
+
+    def _save(self, request: HttpRequest, ticket: Ticket, form: TicketChangeForm) -> str:
+        """Send the form to the services; return a summary of what was done."""
+        changes = form.changes()
+        reply = form.cleaned_data["reply"]
+        internal = form.cleaned_data["internal"]
+        version = form.cleaned_data["version"]
+        if reply.strip():
+            services.reply_and_modify(
+                actor=request.user,
+                ticket=ticket,
+                body=reply,
+                is_internal=internal,
+                expected_version=version,
+                **changes,
+            )
+        elif changes:
+            services.modify_ticket(
+                actor=request.user, ticket=ticket, expected_version=version, **changes
+            )
+        done = []
+        if reply.strip():
+            done.append("internal note added" if internal else "reply sent")
+        if "status" in changes:
+            done.append(f"status set to {changes['status']}")
+        if "priority" in changes:
+            done.append(f"priority set to {changes['priority']}")
+        if "assignee" in changes:
+            assignee = changes["assignee"]
+            done.append(f"assigned to {assignee.username}" if assignee else "unassigned")
+        done.extend(f"{name} edited" for name in ("subject", "description") if name in changes)
+        return ", ".join(done)
+
+    def _after_save(self, request: HttpRequest, ticket: Ticket) -> HttpResponse:
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        if "_continue" in request.POST:
+            url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        else:
+            url = reverse("admin:tickets_ticket_changelist")
+        return HttpResponseRedirect(add_preserved_filters(preserved, url))
+
+    def _refuse(
+        self, request: HttpRequest, ticket: Ticket, exc: TicketError, *, unsent: str | None
+    ) -> HttpResponse:
+        """Say why nothing was saved, on the ticket as it is now, with the unsent reply."""
+        messages.error(request, error_message(exc, ticket_id=ticket.pk))
+        form = TicketChangeForm(ticket=ticket, user=request.user, admin_site=self.admin_site)
+        return self._render_ticket(request, ticket, form, unsent_reply=(unsent or "").strip())
+
+    def _deleted_meanwhile(self, request: HttpRequest, ticket: Ticket) -> HttpResponse:
+        messages.error(request, error_message(TicketNotFound(), ticket_id=ticket.pk))
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_changelist"))
+
+    def _render_ticket(
+        self,
+        request: HttpRequest,
+        ticket: Ticket,
+        form: TicketChangeForm,
+        *,
+        unsent_reply: str = "",
+    ) -> HttpResponse:
+        can_change = self.has_change_permission(request, ticket)
+        context = self._page_context(
+            request,
+            form,
+            REPLY_FIELDSETS + SIDE_FIELDSETS,
+            ticket=ticket,
+            title=f"Ticket #{ticket.pk}",
+            subtitle=ticket.subject,
+            show_save_and_continue=can_change,
+        )
+        context.update(
+            {
+                "reply_adminform": helpers.AdminForm(form, REPLY_FIELDSETS, {}),
+                "side_adminform": helpers.AdminForm(form, SIDE_FIELDSETS, {}),
+                "conversation": selectors.visible_messages(request.user, ticket),
+                "events": selectors.visible_events(request.user, ticket),
+                "show_save": can_change,
+                "unsent_reply": unsent_reply,
+            }
+        )
+        return self.render_change_form(request, context, change=True, obj=ticket)
+
+    # --- adding a ticket for someone ---------------------------------------
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            form = TicketAddForm(admin_site=self.admin_site)
+        else:
+            form = TicketAddForm(request.POST, admin_site=self.admin_site)
+            if form.is_valid():
+                try:
+                    ticket = services.report_issue(
+                        actor=request.user,
+                        reporter=form.cleaned_data["reporter"],
+                        subject=form.cleaned_data["subject"],
+                        description=form.cleaned_data["description"],
+                        priority=form.cleaned_data["priority"],
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                except NotAllowed as exc:
+                    # An inactive reporter, say: the error is about the person chosen.
+                    form.add_error("reporter", error_message(exc, where="field"))
+                else:
+                    messages.success(
+                        request,
+                        f"Ticket #{ticket.pk} opened for {ticket.reporter.username}. "
+                        "Assign it or reply below.",
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:tickets_ticket_change", args=[ticket.pk])
+                    )
+        context = self._page_context(
+            request,
+            form,
+            ADD_FIELDSETS,
+            ticket=None,
+            title="Open a ticket for someone",
+            subtitle=None,
+            show_save_and_continue=False,
+        )
+        return self.render_change_form(request, context, add=True, obj=None)
+
+    # --- what both pages show -----------------------------------------------
+
+    def _page_context(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        fieldsets: Fieldsets,
+        *,
+        ticket: Ticket | None,
+        title: str,
+        subtitle: str | None,
+        show_save_and_continue: bool,
+    ) -> dict[str, Any]:
+        """What the admin's change_form template needs, for `ticket` (None: a new one)."""
+        adminform = helpers.AdminForm(form, fieldsets, {})
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": subtitle,
+            "adminform": adminform,
+            "object_id": None if ticket is None else ticket.pk,
+            "original": ticket,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + adminform.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": show_save_and_continue,
+        }
