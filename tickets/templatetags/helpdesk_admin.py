@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 
 from tickets import dashboard, selectors, workflow
 from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
+from tickets.chart import activity_chart
 from tickets.models import Ticket
 
 register = template.Library()
@@ -64,7 +65,7 @@ def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
         },
         "mine": {"count": load.mine, "url": _queue_url(status=ACTIVE, assignee=MINE)},
         "days": days,
-        "chart": dashboard.activity_chart(days),
+        "chart": activity_chart(days),
         "first_reply": first_reply,
         "first_reply_median": format_duration(first_reply.median),
         "window": dashboard.DAYS,
