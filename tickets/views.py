@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_user, rate_limited
 from tickets import search, selectors, services, workflow
 from tickets.exceptions import (
@@ -40,8 +41,6 @@ from tickets.models import Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from django.forms import Form
 
     from accounts.models import User
 
@@ -130,12 +129,6 @@ def _explain(exc: TicketError) -> str:
             "If you still need help, report a new issue."
         )
     return exc.message
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _micros(moment: datetime) -> int:
@@ -358,7 +351,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         try:
             ticket = services.report_issue(reporter=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except TicketError as exc:
             form.add_error(None, _explain(exc))
         else:
@@ -392,7 +385,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, ticket, reply_form=form)
     except TicketError as exc:
         messages.error(request, _explain(exc))
@@ -484,7 +477,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except StaleVersion:
             # Keep what they typed and show what is there now; sending the
             # form again applies their text over the current version, knowingly.
