@@ -205,6 +205,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "tabs": [(t, counts[t.key]) for t in TABS],
         "tab": tab,
         "q": q,
+        "max_query_length": search.MAX_QUERY_LENGTH,
         "page": page,
         "tickets": tickets,
         "has_any": counts["all"] > 0 or bool(q),
