@@ -22,11 +22,10 @@ from accounts import services
 from accounts.forms import ApiTokenForm, LoginForm, SignupForm
 from accounts.lockout import forget_failures
 from helpdesk import ratelimit
+from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_address, rate_limited
 
 if TYPE_CHECKING:
-    from django.forms import Form
-
     from accounts.models import User
 
 # The raw value of a new API token waits in this cookie (signed, two minutes)
@@ -39,12 +38,6 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SITE_CONTEXT = {"site_name": settings.SITE_NAME}
 # Django's form views treat PUT as POST; our forms only ever GET and POST.
 FORM_METHODS = ["get", "post", "head", "options"]
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_safe
@@ -67,7 +60,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 username=data["username"], email=data["email"], password=data["password1"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except IntegrityError:
             # Someone took the name between our check and the insert.
             form.add_error(None, "This username or email address was just taken. Try another.")
@@ -176,7 +169,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Token “{token.name}” created.")
             response = redirect("api_tokens")

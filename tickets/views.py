@@ -7,7 +7,7 @@ errors are turned into a message on the page in one place, `_explain`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -21,8 +21,9 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_user, rate_limited
-from tickets import search, selectors, services, workflow
+from tickets import search, selectors, services, timeline, workflow
 from tickets.exceptions import (
     InvalidTransition,
     StaleVersion,
@@ -36,37 +37,16 @@ from tickets.forms import (
     ReportIssueForm,
     StatusForm,
 )
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
+from tickets.timeline import STATUS_LABELS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from django.forms import Form
-
     from accounts.models import User
 
 Status = Ticket.Status
 Kind = TicketEvent.Kind
 
 PAGE_SIZE = 25
-
-# How the statuses read to the person who reported the ticket.
-STATUS_LABELS = {
-    Status.NEW: "New",
-    Status.OPEN: "Open",
-    Status.PENDING: "Waiting on you",
-    Status.RESOLVED: "Solved",
-    Status.CLOSED: "Closed",
-}
-# ...and to anyone else who opens it (staff).
-OTHERS_STATUS_LABELS = {**STATUS_LABELS, Status.PENDING: "Waiting on the reporter"}
-PRIORITY_LABELS = dict(Ticket.Priority.choices)
-
-# The events shown in the timeline beside the messages (whose own
-# "message_posted" events would repeat them, and "created" is the description).
-TIMELINE_KINDS = (Kind.STATUS_CHANGED, Kind.ASSIGNED, Kind.PRIORITY_CHANGED, Kind.EDITED)
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -82,9 +62,9 @@ class Tab:
 
 TABS = (
     Tab("open", "Open", (Status.NEW, Status.OPEN)),
-    Tab("waiting", "Waiting on you", (Status.PENDING,)),
-    Tab("solved", "Solved", (Status.RESOLVED,)),
-    Tab("closed", "Closed", (Status.CLOSED,)),
+    Tab("waiting", STATUS_LABELS[Status.PENDING], (Status.PENDING,)),
+    Tab("solved", STATUS_LABELS[Status.RESOLVED], (Status.RESOLVED,)),
+    Tab("closed", STATUS_LABELS[Status.CLOSED], (Status.CLOSED,)),
     Tab("all", "All", None),
 )
 TABS_BY_KEY = {tab.key: tab for tab in TABS}
@@ -132,120 +112,11 @@ def _explain(exc: TicketError) -> str:
     return exc.message
 
 
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def _from_micros(value: Any) -> datetime | None:
-    try:
-        return EPOCH + timedelta(microseconds=int(value))
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _detail_url(ticket: Ticket, *, since: int | None = None, anchor: str = "") -> str:
     url = ticket.get_absolute_url()
     if since is not None:
         url += "?" + urlencode({"since": since})
     return url + (f"#{anchor}" if anchor else "")
-
-
-def person(user: User | None, viewer: User | None = None) -> str:
-    if user is None:
-        return "The helpdesk"
-    if viewer is not None and user.pk == viewer.pk:
-        return "You"
-    return user.get_full_name() or user.username
-
-
-def status_labels(viewer: User, ticket: Ticket) -> dict[str, str]:
-    return STATUS_LABELS if ticket.reporter_id == viewer.pk else OTHERS_STATUS_LABELS
-
-
-def describe(event: TicketEvent, labels: dict[str, str] = STATUS_LABELS) -> str:
-    """An event as the end of a sentence whose subject is its actor."""
-    if event.kind == Kind.STATUS_CHANGED:
-        old = labels.get(event.old_value, event.old_value)
-        new = labels.get(event.new_value, event.new_value)
-        return f"changed the status from {old} to {new}"
-    if event.kind == Kind.PRIORITY_CHANGED:
-        old = PRIORITY_LABELS.get(event.old_value, event.old_value)
-        new = PRIORITY_LABELS.get(event.new_value, event.new_value)
-        return f"changed the priority from {old} to {new}"
-    if event.kind == Kind.ASSIGNED:
-        if not event.new_value:
-            return "unassigned this ticket"
-        if event.actor is not None and event.actor.username == event.new_value:
-            return "took this ticket"
-        return f"assigned this ticket to {event.new_value}"
-    if event.kind == Kind.EDITED:
-        return f"edited the {event.field}"
-    if event.kind == Kind.MESSAGE_POSTED:
-        return "replied"
-    return event.get_kind_display().lower()
-
-
-@dataclass
-class Entry:
-    """One item of a ticket's timeline: a message or an event."""
-
-    at: datetime
-    message: Message | None = None
-    event: TicketEvent | None = None
-    author: str = ""
-    initial: str = ""
-    is_staff: bool = False
-    is_new: bool = False
-    text: str = ""
-
-    @property
-    def anchor(self) -> str:
-        return f"message-{self.message.pk}" if self.message else f"event-{self.event.pk}"
-
-
-def _timeline(
-    viewer: User,
-    messages_: Iterable[Message],
-    events: Iterable[TicketEvent],
-    *,
-    since: datetime | None,
-    labels: dict[str, str],
-) -> list[Entry]:
-    """Messages and events in one list, oldest first.
-
-    A reply and the status change it causes share a timestamp; the message
-    comes first, as it caused the change.
-    """
-    entries: list[tuple[tuple, Entry]] = []
-    for message in messages_:
-        entry = Entry(
-            at=message.created_at,
-            message=message,
-            author=person(message.author, viewer),
-            initial=message.author.username[:1].upper(),
-            is_staff=workflow.is_helpdesk_staff(message.author),
-            is_new=since is not None
-            and message.created_at > since
-            and message.author_id != viewer.pk,
-        )
-        entries.append(((message.created_at, 0, message.pk), entry))
-    for event in events:
-        entry = Entry(
-            at=event.created_at,
-            event=event,
-            author=person(event.actor, viewer),
-            is_staff=event.actor is not None and workflow.is_helpdesk_staff(event.actor),
-            is_new=since is not None and event.created_at > since and event.actor_id != viewer.pk,
-            text=describe(event, labels),
-        )
-        entries.append(((event.created_at, 1, event.pk), entry))
-    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
 
 
 def _render_detail(
@@ -259,29 +130,27 @@ def _render_detail(
     # internal notes live in the staff console.
     public_messages = selectors.visible_messages(user, ticket).filter(is_internal=False)
     events = selectors.visible_events(user, ticket).filter(
-        kind__in=TIMELINE_KINDS, is_internal=False
+        kind__in=timeline.SHOWN_KINDS, is_internal=False
     )
-    since = _from_micros(request.GET.get("since"))
-    labels = status_labels(user, ticket)
-    timeline = _timeline(user, public_messages, events, since=since, labels=labels)
-    # Marks the description, so only its own edits count.
-    edited = any(
-        entry.event is not None
-        and entry.event.kind == Kind.EDITED
-        and entry.event.field == "description"
-        for entry in timeline
+    labels = timeline.status_labels(user, ticket)
+    entries = timeline.entries(
+        user,
+        public_messages,
+        events,
+        since=timeline.from_micros(request.GET.get("since")),
+        labels=labels,
     )
 
     allowed = workflow.allowed_transitions(user, ticket)
-    state = {"version": ticket.version, "seen": _micros(ticket.updated_at)}
+    state = {"version": ticket.version, "seen": timeline.micros(ticket.updated_at)}
     context = {
         "ticket": ticket,
         "status_label": labels[ticket.status],
-        "timeline": timeline,
-        "edited": edited,
-        "new_count": sum(entry.is_new for entry in timeline),
-        "reporter_name": person(ticket.reporter, user),
-        "assignee_name": person(ticket.assignee, user) if ticket.assignee else "",
+        "timeline": entries,
+        "edited": timeline.description_edited(entries),
+        "new_count": sum(entry.is_new for entry in entries),
+        "reporter_name": timeline.person(ticket.reporter, user),
+        "assignee_name": timeline.person(ticket.assignee, user) if ticket.assignee else "",
         "is_reporter": ticket.reporter_id == user.pk,
         "can_solve": Status.RESOLVED in allowed,
         "can_reopen": ticket.status == Status.RESOLVED and Status.OPEN in allowed,
@@ -299,13 +168,7 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
         .filter(created_at__gt=seen, created_at__lt=until, is_internal=False)
         .exclude(kind=Kind.CREATED)
     )
-    labels = status_labels(user, ticket)
-    sentences: list[str] = []
-    for event in events:
-        sentence = f"{person(event.actor, user)} {describe(event, labels)}"
-        if sentence not in sentences:
-            sentences.append(sentence)
-    return sentences
+    return timeline.sentences(user, events, timeline.status_labels(user, ticket))
 
 
 # --- pages -------------------------------------------------------------------
@@ -342,6 +205,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "tabs": [(t, counts[t.key]) for t in TABS],
         "tab": tab,
         "q": q,
+        "max_query_length": search.MAX_QUERY_LENGTH,
         "page": page,
         "tickets": tickets,
         "has_any": counts["all"] > 0 or bool(q),
@@ -358,7 +222,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         try:
             ticket = services.report_issue(reporter=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except TicketError as exc:
             form.add_error(None, _explain(exc))
         else:
@@ -392,7 +256,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, ticket, reply_form=form)
     except TicketError as exc:
         messages.error(request, _explain(exc))
@@ -402,7 +266,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     seen = form.cleaned_data["seen"]
     # post_message bumps the version by one: anything above that came from others.
     if form.cleaned_data["version"] < fresh.version - 1:
-        seen_at = _from_micros(seen)
+        seen_at = timeline.from_micros(seen)
         changes = []
         if seen_at is not None:
             changes = _changes_since(request.user, fresh, seen_at, message.created_at)
@@ -466,7 +330,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "subject": ticket.subject,
                 "description": ticket.description,
                 "version": ticket.version,
-                "seen": _micros(ticket.updated_at),
+                "seen": timeline.micros(ticket.updated_at),
             }
         )
         return render(request, "tickets/edit.html", {"form": form, "ticket": ticket})
@@ -484,7 +348,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except StaleVersion:
             # Keep what they typed and show what is there now; sending the
             # form again applies their text over the current version, knowingly.
@@ -492,7 +356,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ticket = _get_ticket(request, pk)
             fields = request.POST.copy()
             fields["version"] = str(ticket.version)
-            fields["seen"] = str(_micros(ticket.updated_at))
+            fields["seen"] = str(timeline.micros(ticket.updated_at))
             form = EditTicketForm(fields)
             form.is_valid()
         except TicketError as exc:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.admin.conftest import clock
 from tests.factories import make_ticket
 from tickets import dashboard, services
+from tickets.chart import activity_chart
 from tickets.models import Ticket
 from tickets.templatetags.helpdesk_admin import format_duration
 
@@ -128,7 +129,7 @@ def test_the_chart_scales_bars_to_a_round_maximum():
         dashboard.Day(today - timedelta(days=2 - i), c, r)
         for i, (c, r) in enumerate([(4, 0), (7, 2), (0, 0)])
     ]
-    chart = dashboard.activity_chart(days)
+    chart = activity_chart(days)
     assert [t.label for t in chart.y_ticks] == ["0", "5", "10"]
     bars = {bar.title: bar for bar in chart.bars}
     plot_height = chart.plot_bottom - chart.plot_top
@@ -142,7 +143,7 @@ def test_the_chart_scales_bars_to_a_round_maximum():
 
 def test_an_empty_chart_still_draws():
     today = timezone.localdate()
-    chart = dashboard.activity_chart([dashboard.Day(today, 0, 0)])
+    chart = activity_chart([dashboard.Day(today, 0, 0)])
     assert [t.label for t in chart.y_ticks] == ["0", "1"]
     assert all(bar.height == 0 for bar in chart.bars)
 

@@ -6,14 +6,14 @@ from pytest_django.asserts import assertContains, assertRedirects
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import Message, Ticket
-from tickets.views import _micros
+from tickets.timeline import micros
 
 pytestmark = pytest.mark.django_db
 
 
 def page_state(ticket: Ticket) -> dict:
     """The hidden fields of a page loaded now."""
-    return {"version": ticket.version, "seen": _micros(ticket.updated_at)}
+    return {"version": ticket.version, "seen": micros(ticket.updated_at)}
 
 
 def reply(client, ticket, body="Any news?", **state):

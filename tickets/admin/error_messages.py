@@ -12,7 +12,7 @@ places, each with its own register:
 What happens next (show the form again, rebase it on the current ticket, go
 back to the queue) is the ticket page's or the bulk action's business.
 A ValidationError's messages by field go onto a form with
-tickets.admin.forms.add_service_errors.
+helpdesk.forms.add_service_errors.
 """
 
 from __future__ import annotations

@@ -18,17 +18,9 @@ from tickets.text import normalize_newlines
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
-    from django.core.exceptions import ValidationError
 
 # Which form field a service's ValidationError key belongs to.
 FORM_FIELD_FOR = {"body": "reply"}
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError beside the fields it names; the rest above the form."""
-    for name, errors in exc.message_dict.items():
-        field = FORM_FIELD_FOR.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class TextField(forms.CharField):

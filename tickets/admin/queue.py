@@ -15,6 +15,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -117,10 +118,9 @@ class QueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, ticket: Ticket) -> str:
-        return format_html(
-            '<span class="hd-badge hd-status-{}">{}</span>',
-            ticket.status,
-            ticket.get_status_display(),
+        return render_to_string(
+            "includes/status_badge.html",
+            {"status": ticket.status, "label": ticket.get_status_display(), "console": True},
         )
 
     @admin.display(description="Priority", ordering="priority_rank")

@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from helpdesk.forms import add_service_errors
 from tickets import selectors, services
 from tickets.admin.error_messages import error_message
-from tickets.admin.forms import TicketAddForm, TicketChangeForm, add_service_errors
+from tickets.admin.forms import FORM_FIELD_FOR, TicketAddForm, TicketChangeForm
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
@@ -111,7 +112,7 @@ class TicketPageAdmin(admin.ModelAdmin):
         except TicketNotFound:
             return self._deleted_meanwhile(request, ticket)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, field_for=FORM_FIELD_FOR)
             return self._render_ticket(request, ticket, form)
         except InvalidTransition as exc:
             form.add_error("status", error_message(exc, ticket_id=ticket.pk, where="field"))
@@ -231,7 +232,7 @@ class TicketPageAdmin(admin.ModelAdmin):
                         priority=form.cleaned_data["priority"],
                     )
                 except ValidationError as exc:
-                    add_service_errors(form, exc)
+                    add_service_errors(form, exc, field_for=FORM_FIELD_FOR)
                 except NotAllowed as exc:
                     # An inactive reporter, say: the error is about the person chosen.
                     form.add_error("reporter", error_message(exc, where="field"))

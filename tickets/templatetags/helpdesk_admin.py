@@ -1,4 +1,4 @@
-"""The staff console's dashboard, shown on the admin index."""
+"""The staff console's template tags: the dashboard, and the audit trail's wording."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from tickets import dashboard, selectors, workflow
+from tickets import dashboard, selectors, timeline, workflow
 from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
-from tickets.models import Ticket
+from tickets.chart import activity_chart
+from tickets.models import Ticket, TicketEvent
 
 register = template.Library()
+
+
+@register.filter
+def audit_text(event: TicketEvent) -> str:
+    """An event as the audit trail words it (tickets.timeline), after its actor's name."""
+    return timeline.audit_text(event)
 
 
 def _queue_url(**params: str) -> str:
@@ -64,7 +71,7 @@ def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
         },
         "mine": {"count": load.mine, "url": _queue_url(status=ACTIVE, assignee=MINE)},
         "days": days,
-        "chart": dashboard.activity_chart(days),
+        "chart": activity_chart(days),
         "first_reply": first_reply,
         "first_reply_median": format_duration(first_reply.median),
         "window": dashboard.DAYS,
