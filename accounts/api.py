@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -140,7 +139,7 @@ def _signed_in(request: HttpRequest, user: User) -> None:
     log with a session hash, opening a session (and a cookie) for a client that
     has no use for one.
     """
-    update_last_login(None, user)
+    services.record_sign_in(user=user)
     forget_failures(user.get_username())
 
 

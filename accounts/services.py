@@ -1,4 +1,9 @@
-"""Writes to accounts: sign-up, staff membership and API tokens."""
+"""Writes to accounts: sign-up, staff membership, sign-ins and API tokens.
+
+Like the services of tickets: keyword-only, typed, each one transaction (a
+single statement is one by itself), raising ValidationError on bad values with
+nothing written.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,18 @@ def set_staff(*, user: User, is_staff: bool) -> User:
         user.groups.add(_staff_group())
     else:
         user.groups.remove(_staff_group())
+    return user
+
+
+def record_sign_in(*, user: User) -> User:
+    """Stamp `last_login` for a sign-in that opens no session (an API token).
+
+    The web login gets the same through Django's user_logged_in signal
+    (django.contrib.auth.models.update_last_login); this writes exactly what
+    that receiver writes, one UPDATE of the one column.
+    """
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
     return user
 
 

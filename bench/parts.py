@@ -53,7 +53,7 @@ def main(argv: list[str]) -> None:
 
     from accounts.models import User
     from accounts.services import authenticate_api_token, create_api_token, revoke_api_token
-    from helpdesk.bench import CEILING_TICKETS, _TicketSerializer
+    from helpdesk.instrumentation import CEILING_TICKETS, _TicketSerializer
     from tickets import selectors
     from tickets.api.serializers import TicketSerializer
 

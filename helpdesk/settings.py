@@ -95,11 +95,11 @@ MIDDLEWARE = [
 ]
 
 # Benchmark instrumentation (bench/): an X-Query-Count header on every response
-# and a ceiling endpoint at /bench/ceiling/ (helpdesk/bench.py). Never set it in
+# and a ceiling endpoint at /bench/ceiling/ (helpdesk/instrumentation.py). Never set it in
 # production.
 HELPDESK_BENCH = envbool("HELPDESK_BENCH", "False")
 if HELPDESK_BENCH:
-    MIDDLEWARE = ["helpdesk.bench.QueryCountMiddleware", *MIDDLEWARE]
+    MIDDLEWARE = ["helpdesk.instrumentation.QueryCountMiddleware", *MIDDLEWARE]
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"

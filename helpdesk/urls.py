@@ -16,7 +16,7 @@ urlpatterns = [
 
 if settings.HELPDESK_BENCH:
     # Bench only (bench/): the framework's ceiling, routed when HELPDESK_BENCH=True.
-    from helpdesk.bench import CeilingView
+    from helpdesk.instrumentation import CeilingView
 
     urlpatterns.append(path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"))
 

@@ -1,11 +1,22 @@
+"""The console's pages of notifications: the email outbox, and everyone's preferences.
+
+Both write through notifications.services: a retry re-queues failed deliveries,
+and the preferences form changes only the kinds it was asked to, with the
+same check as the web page.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
-from notifications.models import EmailDelivery, NotificationPreferences
+from notifications import services
+from notifications.models import EmailDelivery, NotificationKind, NotificationPreferences
 from notifications.tasks import enqueue_delivery
 
 
@@ -55,12 +66,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try sending the selected failed emails again", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
-        failed = list(
-            queryset.filter(status=EmailDelivery.Status.FAILED).values_list("pk", flat=True)
-        )
-        EmailDelivery.objects.filter(pk__in=failed).update(
-            status=EmailDelivery.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-        )
+        failed = services.requeue_failed_deliveries(deliveries=queryset)
         for pk in failed:
             enqueue_delivery(pk)
         self.message_user(
@@ -68,8 +74,34 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
         )
 
 
+class PreferencesAdminForm(forms.ModelForm):
+    """The kinds changed must be ones the user can receive, as on the web page."""
+
+    class Meta:
+        model = NotificationPreferences
+        fields = ["user", *NotificationKind.values]
+
+    def changed_kinds(self) -> dict[str, bool]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in NotificationKind.values
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if user is not None:
+            try:
+                services.check_kinds(user=user, kinds=self.changed_kinds())
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(NotificationPreferences)
 class NotificationPreferencesAdmin(admin.ModelAdmin):
+    form = PreferencesAdminForm
     list_display = [
         "user",
         "new_ticket",
@@ -91,7 +123,20 @@ class NotificationPreferencesAdmin(admin.ModelAdmin):
         return queryset.filter(user=request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return [] if request.user.is_superuser else ["user"]
+        # Whose preferences a row holds is chosen when it is added, never moved.
+        return [] if request.user.is_superuser and obj is None else ["user"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: NotificationPreferences,
+        form: PreferencesAdminForm,
+        change: bool,
+    ) -> None:
+        saved = services.update_preferences(user=obj.user, **form.changed_kinds())
+        # The console goes on with obj (its log entry, the redirect to its page).
+        obj.pk = saved.pk
+        obj._state.adding = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from notifications.models import EmailDelivery, Kind
+from notifications.models import EmailDelivery, NotificationKind
 from tickets import workflow
 
 SUBJECT_MAX = 150
@@ -50,7 +50,7 @@ def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
     context = {
         "delivery": delivery,
         "kind": delivery.kind,
-        "kinds": Kind,
+        "kinds": NotificationKind,
         "ticket": ticket,
         "event": event,
         "message": event.message,

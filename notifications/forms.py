@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from notifications.models import Kind
+from notifications.models import NotificationKind
 
 
 class PreferencesForm(forms.Form):
@@ -10,5 +10,5 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in kinds:
             self.fields[kind] = forms.BooleanField(
-                label=Kind(kind).label, required=False, initial=initial_values[kind]
+                label=NotificationKind(kind).label, required=False, initial=initial_values[kind]
             )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 
-class Kind(models.TextChoices):
+class NotificationKind(models.TextChoices):
     NEW_TICKET = "new_ticket", "A ticket is reported, or its reporter replies while unassigned"
     STAFF_REPLY = "staff_reply", "Staff reply to my ticket"
     STATUS_CHANGED = "status_changed", "My ticket is waiting on me, solved or closed"
@@ -16,7 +16,14 @@ class Kind(models.TextChoices):
 
 
 # The kinds that only make sense for helpdesk staff.
-STAFF_KINDS = frozenset({Kind.NEW_TICKET, Kind.REPORTER_REPLY, Kind.INTERNAL_NOTE, Kind.ASSIGNED})
+STAFF_KINDS = frozenset(
+    {
+        NotificationKind.NEW_TICKET,
+        NotificationKind.REPORTER_REPLY,
+        NotificationKind.INTERNAL_NOTE,
+        NotificationKind.ASSIGNED,
+    }
+)
 
 
 class NotificationPreferences(models.Model):
@@ -28,12 +35,12 @@ class NotificationPreferences(models.Model):
         related_name="notification_preferences",
     )
     # Opt-in: a busy helpdesk would otherwise mail every agent about every ticket.
-    new_ticket = models.BooleanField(Kind.NEW_TICKET.label, default=False)
-    staff_reply = models.BooleanField(Kind.STAFF_REPLY.label, default=True)
-    status_changed = models.BooleanField(Kind.STATUS_CHANGED.label, default=True)
-    reporter_reply = models.BooleanField(Kind.REPORTER_REPLY.label, default=True)
-    internal_note = models.BooleanField(Kind.INTERNAL_NOTE.label, default=True)
-    assigned = models.BooleanField(Kind.ASSIGNED.label, default=True)
+    new_ticket = models.BooleanField(NotificationKind.NEW_TICKET.label, default=False)
+    staff_reply = models.BooleanField(NotificationKind.STAFF_REPLY.label, default=True)
+    status_changed = models.BooleanField(NotificationKind.STATUS_CHANGED.label, default=True)
+    reporter_reply = models.BooleanField(NotificationKind.REPORTER_REPLY.label, default=True)
+    internal_note = models.BooleanField(NotificationKind.INTERNAL_NOTE.label, default=True)
+    assigned = models.BooleanField(NotificationKind.ASSIGNED.label, default=True)
 
     class Meta:
         verbose_name = "notification preferences"
@@ -53,7 +60,7 @@ class NotificationPreferences(models.Model):
 
     @classmethod
     def defaults(cls) -> dict[str, bool]:
-        return {kind: cls._meta.get_field(kind).default for kind in Kind.values}
+        return {kind: cls._meta.get_field(kind).default for kind in NotificationKind.values}
 
 
 class EmailDelivery(models.Model):
@@ -74,7 +81,7 @@ class EmailDelivery(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

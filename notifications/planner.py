@@ -1,4 +1,4 @@
-"""Decide who is told about a ticket event, inside the service's transaction.
+"""Decide who is told about a ticket event: reads only, run by the background worker.
 
 | event                                   | told                                        |
 |-----------------------------------------|---------------------------------------------|
@@ -13,55 +13,62 @@ Never the person who acted, never an inactive user, never an internal note to
 an end user, never someone who turned that kind off; one email per person per
 event.
 
-A change queues one task with the ids of its events (notifications.tasks); the
-worker runs `plan` to turn them into deliveries, one per person, and sends each.
+A change only queues one task with the ids of its events, in its own
+transaction (notifications.tasks). The planning happens later, in the worker,
+once the change has committed: the task calls
+notifications.services.plan_deliveries, which asks `recipients_for` and records
+one delivery per person in a transaction of its own; then each is sent.
 Working it out in the worker keeps a request at one extra INSERT whatever the
 number of people told, and applies each person's preferences as they are when
 the email goes out.
+
+Two kinds meet here: the ticket event's `EventKind` (what happened) and the
+email's `NotificationKind` (what the person is told, one per preference).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from notifications.models import STAFF_KINDS, EmailDelivery, Kind, NotificationPreferences
+from notifications.models import STAFF_KINDS, NotificationKind, NotificationPreferences
 from tickets import workflow
-from tickets.models import Ticket, TicketEvent
+from tickets.choices import EventKind, TicketStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from tickets.models import TicketEvent
 
 # Status changes the reporter hears about: the ball is in their court, or it is over.
-STATUSES_TOLD = frozenset({Ticket.Status.PENDING, Ticket.Status.RESOLVED, Ticket.Status.CLOSED})
+STATUSES_TOLD = frozenset({TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED})
 
 
 def recipients_for(event: TicketEvent) -> list[tuple[User, str]]:
     """Who is told about `event`, and as which kind of notification."""
     ticket = event.ticket
-    kind = event.kind
+    event_kind = event.kind
     candidates: list[tuple[User, str]] = []
 
-    if kind == TicketEvent.Kind.CREATED:
-        candidates = [(u, Kind.NEW_TICKET) for u in _new_ticket_watchers()]
-    elif kind == TicketEvent.Kind.MESSAGE_POSTED:
+    if event_kind == EventKind.CREATED:
+        candidates = [(u, NotificationKind.NEW_TICKET) for u in _new_ticket_watchers()]
+    elif event_kind == EventKind.MESSAGE_POSTED:
         message = event.message
         if message is None:
             return []
         if message.is_internal:
             if ticket.assignee is not None:
-                candidates = [(ticket.assignee, Kind.INTERNAL_NOTE)]
+                candidates = [(ticket.assignee, NotificationKind.INTERNAL_NOTE)]
         elif message.author_id == ticket.reporter_id:
             if ticket.assignee is not None:
-                candidates = [(ticket.assignee, Kind.REPORTER_REPLY)]
+                candidates = [(ticket.assignee, NotificationKind.REPORTER_REPLY)]
             else:
-                candidates = [(u, Kind.REPORTER_REPLY) for u in _new_ticket_watchers()]
+                candidates = [(u, NotificationKind.REPORTER_REPLY) for u in _new_ticket_watchers()]
         else:
-            candidates = [(ticket.reporter, Kind.STAFF_REPLY)]
-    elif kind == TicketEvent.Kind.STATUS_CHANGED:
+            candidates = [(ticket.reporter, NotificationKind.STAFF_REPLY)]
+    elif event_kind == EventKind.STATUS_CHANGED:
         if event.new_value in STATUSES_TOLD:
-            candidates = [(ticket.reporter, Kind.STATUS_CHANGED)]
-    elif kind == TicketEvent.Kind.ASSIGNED and ticket.assignee is not None:
-        candidates = [(ticket.assignee, Kind.ASSIGNED)]
+            candidates = [(ticket.reporter, NotificationKind.STATUS_CHANGED)]
+    elif event_kind == EventKind.ASSIGNED and ticket.assignee is not None:
+        candidates = [(ticket.assignee, NotificationKind.ASSIGNED)]
 
     return _filter(candidates, event)
 
@@ -100,7 +107,9 @@ def _filter(candidates: list[tuple[User, str]], event: TicketEvent) -> list[tupl
     wanted = []
     for user, kind in eligible:
         prefs = preferences.get(user.pk)
-        if kind == Kind.REPORTER_REPLY and user.pk != (event.ticket.assignee_id or None):
+        if kind == NotificationKind.REPORTER_REPLY and user.pk != (
+            event.ticket.assignee_id or None
+        ):
             # Unassigned: only the staff who opted in to new tickets were asked.
             wants = True if prefs is None else prefs.wants(kind)
         else:
@@ -108,29 +117,3 @@ def _filter(candidates: list[tuple[User, str]], event: TicketEvent) -> list[tupl
         if wants:
             wanted.append((user, kind))
     return wanted
-
-
-def plan(event_ids: list[int]) -> list[int]:
-    """Record a delivery for each person to tell about these events; return their ids.
-
-    Runs in the background worker. Safe to run twice: a person is told about an
-    event once (a unique constraint), and only deliveries not yet sent are returned.
-    """
-    events = list(
-        TicketEvent.objects.filter(pk__in=event_ids)
-        .select_related("ticket__reporter", "ticket__assignee", "message", "actor")
-        .order_by("pk")
-    )
-    deliveries = [
-        EmailDelivery(event=event, recipient=user, kind=kind)
-        for event in events
-        for user, kind in recipients_for(event)
-    ]
-    if not deliveries:
-        return []
-    EmailDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    return list(
-        EmailDelivery.objects.filter(
-            event__in=events, status=EmailDelivery.Status.QUEUED, attempts=0
-        ).values_list("pk", flat=True)
-    )

@@ -1,24 +1,56 @@
-"""Writes to notification preferences."""
+"""The only code that writes notification records: preferences and email deliveries.
+
+Every function that writes is keyword-only, typed and one transaction: on an
+error nothing is written. Deciding who is told is the planner's (reads only),
+building an email is emails', and the task queue is tasks': the tasks call
+these services and enqueue what follows themselves, so a service never
+decides whether a task leaves with its transaction or after it. A delivery
+changes status only here: planned (queued), sent, given up (failed), or
+queued again from the console.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from notifications.models import STAFF_KINDS, Kind, NotificationPreferences
+from notifications import planner
+from notifications.emails import build_email
+from notifications.models import (
+    STAFF_KINDS,
+    EmailDelivery,
+    NotificationKind,
+    NotificationPreferences,
+)
 from tickets import workflow
+from tickets.models import TicketEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+# --- preferences ------------------------------------------------------------------
 
 
 def kinds_for(user: User) -> list[str]:
     """The kinds of email that `user` can receive, in the order they are shown."""
     if workflow.is_helpdesk_staff(user):
-        return list(Kind.values)
-    return [kind for kind in Kind.values if kind not in STAFF_KINDS]
+        return list(NotificationKind.values)
+    return [kind for kind in NotificationKind.values if kind not in STAFF_KINDS]
 
 
 def preferences_of(user: User) -> NotificationPreferences:
@@ -29,13 +61,141 @@ def preferences_of(user: User) -> NotificationPreferences:
         return NotificationPreferences(user=user)
 
 
-@transaction.atomic
-def update_preferences(*, user: User, **choices: bool) -> NotificationPreferences:
-    unknown = set(choices) - set(kinds_for(user))
+def check_kinds(*, user: User, kinds: Iterable[str]) -> None:
+    """Refuse kinds of email that `user` cannot receive (staff news for an end user)."""
+    unknown = set(kinds) - set(kinds_for(user))
     if unknown:
         raise ValidationError({name: "No such kind of email." for name in sorted(unknown)})
+
+
+@transaction.atomic
+def update_preferences(*, user: User, **choices: bool) -> NotificationPreferences:
+    """Turn the named kinds of email on or off for `user`; the others stay as they are."""
+    check_kinds(user=user, kinds=choices)
     prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
     for kind, wanted in choices.items():
         setattr(prefs, kind, bool(wanted))
     prefs.save()
     return prefs
+
+
+# --- deliveries -------------------------------------------------------------------
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off before try number `attempts + 1`: 30 s, 2 min, 8 min, 32 min, ..."""
+    base = getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+    return timedelta(seconds=base * 4 ** (attempts - 1))
+
+
+@transaction.atomic
+def plan_deliveries(*, event_ids: list[int]) -> list[int]:
+    """Record a delivery for each person to tell about these events; return their ids.
+
+    Runs in the background worker. Safe to run twice: a person is told about an
+    event once (a unique constraint), and only deliveries not yet tried are returned.
+    """
+    events = list(
+        TicketEvent.objects.filter(pk__in=event_ids)
+        .select_related("ticket__reporter", "ticket__assignee", "message", "actor")
+        .order_by("pk")
+    )
+    deliveries = [
+        EmailDelivery(event=event, recipient=user, kind=kind)
+        for event in events
+        for user, kind in planner.recipients_for(event)
+    ]
+    if not deliveries:
+        return []
+    EmailDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return list(
+        EmailDelivery.objects.filter(
+            event__in=events, status=EmailDelivery.Status.QUEUED, attempts=0
+        ).values_list("pk", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What became of one try: sent, failed, skipped, or retrying at `retry_at`."""
+
+    result: str
+    retry_at: datetime | None = None
+
+
+@transaction.atomic
+def send_delivery(*, delivery_id: int) -> SendOutcome:
+    """Send one queued delivery, at most once, however many workers try at once.
+
+    The row stays locked while the email goes out, so a second worker skips it.
+    On a failure worth retrying the outcome says when; queuing that retry is
+    the caller's (notifications.tasks).
+    """
+    delivery = (
+        EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient", "event__ticket__reporter", "event__ticket__assignee")
+        .select_related("event__message__author", "event__actor")
+        .filter(pk=delivery_id, status=EmailDelivery.Status.QUEUED)
+        .first()
+    )
+    if delivery is None:
+        # Sent or given up already, or another worker is sending it right now.
+        return SendOutcome("skipped")
+    if not delivery.recipient.is_active or (
+        delivery.kind in STAFF_KINDS and not workflow.is_helpdesk_staff(delivery.recipient)
+    ):
+        # Checked again at sending time: an email waiting for a retry must
+        # not reach someone who has left, or who is no longer staff.
+        delivery.status = EmailDelivery.Status.FAILED
+        delivery.last_error = "The recipient may no longer receive this email."
+        delivery.save(update_fields=["status", "last_error"])
+        return SendOutcome("failed")
+
+    delivery.attempts += 1
+    try:
+        email = build_email(delivery)
+    except Exception as exc:
+        # Not something a retry would fix: record it and stop.
+        logger.exception("Building the email of delivery %s failed", delivery.pk)
+        delivery.status = EmailDelivery.Status.FAILED
+        delivery.last_error = f"Could not build the email: {type(exc).__name__}: {exc}"[:2000]
+        delivery.save(update_fields=["attempts", "status", "last_error"])
+        return SendOutcome("failed")
+    try:
+        email.send()
+    except Exception as exc:
+        logger.warning(
+            "Sending delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, exc
+        )
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delivery.attempts >= max_attempts():
+            delivery.status = EmailDelivery.Status.FAILED
+            delivery.save(update_fields=["attempts", "status", "last_error"])
+            return SendOutcome("failed")
+        delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
+        delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        return SendOutcome("retrying", retry_at=delivery.next_attempt_at)
+    delivery.status = EmailDelivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return SendOutcome("sent")
+
+
+@transaction.atomic
+def requeue_failed_deliveries(*, deliveries: QuerySet[EmailDelivery]) -> list[int]:
+    """Queue the failed ones among `deliveries` afresh, from try one; return their ids.
+
+    Sending them is the caller's: it enqueues a task for each id.
+    """
+    failed = list(
+        deliveries.filter(status=EmailDelivery.Status.FAILED).values_list("pk", flat=True)
+    )
+    EmailDelivery.objects.filter(pk__in=failed).update(
+        status=EmailDelivery.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+    return failed

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from notifications.models import EmailDelivery
-from notifications.planner import plan
+from notifications.services import plan_deliveries
 from notifications.tasks import deliver_email
 from tests.factories import make_ticket
 from tickets import services
@@ -102,7 +102,7 @@ def test_a_failing_send_is_retried_then_recorded_as_failed(reporter, agent):
 @pytest.mark.django_db
 @override_settings(NOTIFICATIONS_RETRY_BASE_SECONDS=30)
 def test_retries_back_off():
-    from notifications.tasks import retry_delay
+    from notifications.services import retry_delay
 
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30, 120, 480]
 
@@ -129,7 +129,7 @@ def test_the_sweep_requeues_overdue_deliveries(mailoutbox, agent, ticket):
 
     message = services.post_message(actor=agent, ticket=ticket, body="Lost task")
     # Planned, but its send task was lost (say the worker died in between).
-    plan([message.events.get().pk])
+    plan_deliveries(event_ids=[message.events.get().pk])
     EmailDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(hours=1))
     call_command("notifications_sweep", verbosity=0)
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
@@ -204,12 +204,12 @@ def test_internal_note_emails_are_marked_as_staff_only(mail, reporter, agent, ot
 def test_an_email_that_cannot_be_built_fails_at_once_without_retries(
     mail, agent, ticket, monkeypatch
 ):
-    import notifications.tasks
+    import notifications.services
 
     def broken(delivery):
         raise ValueError("Header values may not contain linefeed")
 
-    monkeypatch.setattr(notifications.tasks, "build_email", broken)
+    monkeypatch.setattr(notifications.services, "build_email", broken)
     mail.during(lambda: services.post_message(actor=agent, ticket=ticket, body="Hi"))
     delivery = EmailDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("failed", 1)

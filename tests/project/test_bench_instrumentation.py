@@ -7,7 +7,7 @@ import json
 from django.test import RequestFactory
 
 from accounts.models import User
-from helpdesk.bench import QUERY_COUNT_HEADER, QueryCountMiddleware
+from helpdesk.instrumentation import QUERY_COUNT_HEADER, QueryCountMiddleware
 from tests.project.test_settings import PRODUCTION, manage
 
 CEILING = "/bench/ceiling/"
