@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -18,7 +18,6 @@ from accounts.authentication import TokenAuthentication
 from accounts.lockout import forget_failures
 from accounts.models import ApiToken, User
 from tickets.api import schema
-from tickets.api.exceptions import InvalidCredentials
 from tickets.api.serializers import InputSerializer, StrictCharField
 from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from tickets.api.views import ApiViewMixin
@@ -26,6 +25,12 @@ from tickets.api.views import ApiViewMixin
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from rest_framework.request import Request
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = 400
+    default_detail = "Unable to sign in with the username and password given."
+    default_code = "invalid_credentials"
 
 
 class MeSerializer(serializers.ModelSerializer):

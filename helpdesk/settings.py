@@ -282,7 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["tickets.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Every error as RFC 9457 problem details, domain errors included.
-    "EXCEPTION_HANDLER": "tickets.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
     # Throttles key anonymous callers by address: trust X-Forwarded-For only
     # from as many proxies as django-axes does, never from any client.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

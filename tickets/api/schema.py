@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from helpdesk.errors import PROBLEM_CONTENT_TYPE
+from api.problems import PROBLEM_CONTENT_TYPE
 from tickets.api.serializers import (
     ConflictProblemSerializer,
     PreconditionProblemSerializer,

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from tickets import search, selectors, services
 from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
+from tickets.api.exceptions import ticket_problem
 from tickets.api.filters import TicketFilter, check_query_params
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
@@ -43,6 +44,7 @@ from tickets.api.serializers import (
     TicketUpdateSerializer,
     UserRefSerializer,
 )
+from tickets.exceptions import TicketError
 from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
@@ -138,6 +140,15 @@ class ApiViewMixin:
         # private ones must check back (with the ETag, where there is one).
         patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class TicketApiMixin(ApiViewMixin):
+    """Every endpoint of the ticket API: ticket errors answered as tickets.api.exceptions says."""
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        if isinstance(exc, TicketError):
+            exc = ticket_problem(exc)
+        return super().handle_exception(exc)
 
 
 def _declared_length(request: Request) -> int:
@@ -242,7 +253,7 @@ def _ticket_response(
     ),
 )
 class TicketViewSet(
-    ApiViewMixin,
+    TicketApiMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -308,7 +319,7 @@ class TicketViewSet(
         return _ticket_response(request, ticket)
 
 
-class TicketChildViewSet(ApiViewMixin, viewsets.GenericViewSet):
+class TicketChildViewSet(TicketApiMixin, viewsets.GenericViewSet):
     """The conversation or the audit trail of one ticket, oldest first."""
 
     pagination_class = ConversationPagination
@@ -394,7 +405,7 @@ class TicketEventViewSet(TicketChildViewSet):
         responses={200: UserRefSerializer(many=True), **schema.problems(400, 401, 403)},
     ),
 )
-class StaffViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class StaffViewSet(TicketApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = UserRefSerializer
     pagination_class = StaffPagination
     permission_classes = [IsHelpdeskStaff]

@@ -1,0 +1,1 @@
+"""What every app's JSON API shares; each app's own endpoints live in <app>/api/."""
