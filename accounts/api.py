@@ -17,10 +17,10 @@ from accounts import services
 from accounts.authentication import TokenAuthentication
 from accounts.lockout import forget_failures
 from accounts.models import ApiToken, User
+from api.views import ApiViewMixin
 from tickets.api import schema
 from tickets.api.serializers import InputSerializer, StrictCharField
 from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
-from tickets.api.views import ApiViewMixin
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,14 +20,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
+from api.query_params import check_query_params
+from api.views import ApiViewMixin
 from tickets import search, selectors, services
 from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
 from tickets.api.exceptions import ticket_problem
-from tickets.api.filters import TicketFilter, check_query_params
+from tickets.api.filters import TicketFilter
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
@@ -116,32 +114,6 @@ LIST_FILTERS = [
 ]
 
 
-# What every API view shares.
-class ApiViewMixin:
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # A method the endpoint does not have is 405 for anyone, before asking
-        # who they are (DRF would answer an anonymous caller 401 first).
-        method = request.method.lower()
-        if method not in self.http_method_names or not hasattr(self, method):
-            raise MethodNotAllowed(request.method)
-        # A body over the limit is 413 whatever it holds, before any work: Django
-        # would only notice when the body is read (and DRF not at all when the
-        # media type is not one it parses).
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and _declared_length(request) > limit:
-            raise RequestDataTooBig()
-        super().initial(request, *args, **kwargs)
-
-    def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # Answers depend on who asks: shared caches must not keep them, and
-        # private ones must check back (with the ETag, where there is one).
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
-
-
 class TicketApiMixin(ApiViewMixin):
     """Every endpoint of the ticket API: ticket errors answered as tickets.api.exceptions says."""
 
@@ -149,13 +121,6 @@ class TicketApiMixin(ApiViewMixin):
         if isinstance(exc, TicketError):
             exc = ticket_problem(exc)
         return super().handle_exception(exc)
-
-
-def _declared_length(request: Request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def _ticket_response(
@@ -279,6 +244,7 @@ class TicketViewSet(
             request,
             known=set(TicketFilter.base_filters) | self.paginator.query_params(),
             repeatable=TicketFilter.REPEATABLE,
+            may_be_empty=TicketFilter.MAY_BE_EMPTY,
         )
         return super().list(request, *args, **kwargs)
 
@@ -325,7 +291,7 @@ class TicketChildViewSet(TicketApiMixin, viewsets.GenericViewSet):
     pagination_class = ConversationPagination
 
     def list(self, request: Request, ticket_id: int) -> Response:
-        check_query_params(request, known=self.paginator.query_params(), repeatable=frozenset())
+        check_query_params(request, known=self.paginator.query_params())
         ticket = selectors.get_visible_ticket(request.user, ticket_id)
         page = self.paginate_queryset(self.get_children(request.user, ticket))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -414,5 +380,5 @@ class StaffViewSet(TicketApiMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         return selectors.staff_users()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        check_query_params(request, known=self.paginator.query_params(), repeatable=frozenset())
+        check_query_params(request, known=self.paginator.query_params())
         return super().list(request, *args, **kwargs)
