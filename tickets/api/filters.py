@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from rest_framework.exceptions import PermissionDenied
 
 from tickets import search, workflow
+from tickets.api.ids import ID_PATTERN
 from tickets.api.pagination import TicketPagination
-from tickets.api.serializers import ID_PATTERN
 from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:

@@ -29,11 +29,6 @@ from tickets.models import (
     TicketEvent,
 )
 
-# Ids: 1 to 18 digits, which fits any 64-bit key; nothing longer reaches the
-# database. The same bound in URLs, query parameters and bodies.
-ID_PATTERN = r"[1-9][0-9]{0,17}"
-
-
 # --- strict fields ------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView, TokenView
 from tickets.api import schema  # noqa: F401 - registers the token auth scheme
-from tickets.api.serializers import ID_PATTERN
+from tickets.api.ids import ID_PATTERN
 from tickets.api.views import (
     StaffViewSet,
     TicketEventViewSet,

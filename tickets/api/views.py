@@ -29,10 +29,10 @@ from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
 from tickets.api.exceptions import ticket_problem
 from tickets.api.filters import TicketFilter
+from tickets.api.ids import ID_PATTERN, ID_SCHEMA
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
-    ID_PATTERN,
     EventSerializer,
     MessageCreateSerializer,
     MessageSerializer,
@@ -43,7 +43,7 @@ from tickets.api.serializers import (
     UserRefSerializer,
 )
 from tickets.exceptions import TicketError
-from tickets.models import MAX_TICKET_ID, Ticket
+from tickets.models import Ticket
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -52,13 +52,9 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-# An id in a URL that is not one of ours (0, 007, -1, 20 digits) is a 404.
-_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_TICKET_ID}
-TICKET_ID = OpenApiParameter(
-    "id", _ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
-)
+TICKET_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id.")
 TICKET_ID_NESTED = OpenApiParameter(
-    "ticket_id", _ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
+    "ticket_id", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
 )
 
 _CSV = "Repeat the parameter or separate values with commas; matches any of them."
@@ -82,7 +78,7 @@ LIST_FILTERS = [
     ),
     OpenApiParameter(
         "reporter",
-        {"type": "integer", "minimum": 1, "maximum": MAX_TICKET_ID},
+        ID_SCHEMA,
         description="Only this user's tickets. Staff only: 403 for anyone else.",
     ),
     OpenApiParameter(
