@@ -17,9 +17,9 @@ from accounts import services
 from accounts.authentication import TokenAuthentication
 from accounts.lockout import forget_failures
 from accounts.models import ApiToken, User
+from api.inputs import InputSerializer, StrictCharField
 from api.views import ApiViewMixin
 from tickets.api import schema
-from tickets.api.serializers import InputSerializer, StrictCharField
 from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 if TYPE_CHECKING:

@@ -7,14 +7,35 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 from api.problems import PROBLEM_CONTENT_TYPE
-from tickets.api.serializers import (
-    ConflictProblemSerializer,
-    PreconditionProblemSerializer,
-    ProblemSerializer,
-    ValidationProblemSerializer,
-)
+from api.schema import ProblemSerializer, ValidationProblemSerializer
+from tickets.models import Ticket
+
+
+class ConflictProblemSerializer(ProblemSerializer):
+    """Problem details of a refusal by the workflow."""
+
+    allowed = serializers.ListField(
+        child=serializers.ChoiceField(Ticket.Status.choices),
+        required=False,
+        help_text="For invalid_transition: the statuses the caller may move the ticket to.",
+    )
+    current = serializers.ChoiceField(
+        Ticket.Status.choices,
+        required=False,
+        help_text="For invalid_transition: the current status.",
+    )
+
+
+class PreconditionProblemSerializer(ProblemSerializer):
+    """Problem details of a failed If-Match."""
+
+    current_version = serializers.IntegerField(
+        required=False, help_text="For stale_version: the ticket's version now."
+    )
+
 
 _PROBLEMS: dict[int, tuple[type, str]] = {
     400: (

@@ -30,16 +30,18 @@ from tickets.api.etags import etag, expected_version, not_modified
 from tickets.api.exceptions import ticket_problem
 from tickets.api.filters import TicketFilter
 from tickets.api.ids import ID_PATTERN, ID_SCHEMA
+from tickets.api.inputs import (
+    MessageCreateSerializer,
+    StatusChangeSerializer,
+    TicketCreateSerializer,
+    TicketUpdateSerializer,
+)
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
     EventSerializer,
-    MessageCreateSerializer,
     MessageSerializer,
-    StatusChangeSerializer,
-    TicketCreateSerializer,
     TicketSerializer,
-    TicketUpdateSerializer,
     UserRefSerializer,
 )
 from tickets.exceptions import TicketError
