@@ -24,6 +24,8 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from tickets.models import TEXT_MAX_LENGTH
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -87,7 +89,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> JsonResponse | N
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge(
             "The request body is larger than the limit of "
-            f"{body_limit_in_words()}; send less (text fields hold at most 20,000 characters)."
+            f"{body_limit_in_words()}; send less (text fields hold at most "
+            f"{TEXT_MAX_LENGTH:,} characters)."
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

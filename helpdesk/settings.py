@@ -320,7 +320,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tickets.api.schema.add_introduction",
+        "api.introduction.add_introduction",
     ],
     "TAGS": [
         {"name": "auth", "description": "Tokens and the signed-in user."},

@@ -6,7 +6,7 @@ from accounts.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("tickets.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("tickets.urls")),
