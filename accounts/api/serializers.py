@@ -20,7 +20,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(InputSerializer):
-    username = StrictCharField(max_length=150)
+    username = StrictCharField(max_length=User._meta.get_field("username").max_length)
     password = StrictCharField(max_length=4096, trim_whitespace=False)
     name = StrictCharField(
         max_length=ApiToken._meta.get_field("name").max_length,

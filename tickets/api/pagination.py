@@ -39,4 +39,5 @@ class ConversationPagination(_Pagination):
 class StaffPagination(_Pagination):
     ordering_fields = {"username": ("username", str)}
     default_ordering = "username"
-    page_size = 100
+    # As many as a page may hold: a helpdesk's staff mostly fit on one.
+    page_size = _Pagination.max_page_size
