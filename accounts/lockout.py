@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from helpdesk.errors import problem_response
+from api.problems import is_api_request, problem_response
 
 
 def canonical_username(username: str) -> str:
@@ -70,7 +70,7 @@ def lockout_response(
         "Too many failed sign-in attempts. Sign-in is locked for this account and "
         f"address; try again in {minutes} minutes, or reset your password."
     )
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return problem_response(
             429,
             detail=detail,

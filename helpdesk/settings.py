@@ -297,10 +297,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["tickets.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Every error as RFC 9457 problem details, domain errors included.
-    "EXCEPTION_HANDLER": "tickets.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
     # Throttles key anonymous callers by address: trust X-Forwarded-For only
     # from as many proxies as django-axes does, never from any client.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -338,7 +338,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tickets.api.schema.add_introduction",
+        "api.introduction.add_introduction",
     ],
     "TAGS": [
         {"name": "auth", "description": "Tokens and the signed-in user."},

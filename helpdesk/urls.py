@@ -6,7 +6,7 @@ from accounts.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("tickets.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("tickets.urls")),
@@ -20,7 +20,7 @@ if settings.HELPDESK_BENCH:
 
     urlpatterns.append(path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"))
 
-handler400 = "helpdesk.errors.bad_request"
-handler403 = "helpdesk.errors.permission_denied"
-handler404 = "helpdesk.errors.page_not_found"
-handler500 = "helpdesk.errors.server_error"
+handler400 = "helpdesk.error_pages.bad_request"
+handler403 = "helpdesk.error_pages.permission_denied"
+handler404 = "helpdesk.error_pages.page_not_found"
+handler500 = "helpdesk.error_pages.server_error"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import create_api_token
-from helpdesk.errors import PROBLEM_CONTENT_TYPE
+from api.problems import PROBLEM_CONTENT_TYPE
 
 TICKETS = "/api/v1/tickets/"
 

@@ -119,6 +119,13 @@ def test_a_page_size_out_of_range_is_refused(as_reporter, page_size):
     assert "page_size" in body["errors"]
 
 
+@pytest.mark.parametrize("digits", [7, 5000])
+def test_a_page_size_of_thousands_of_digits_is_a_400(as_reporter, digits):
+    response = as_reporter.get("/api/v1/tickets/", {"page_size": "9" * digits})
+    assert response.status_code == 400
+    assert response.json()["errors"]["page_size"]
+
+
 @pytest.mark.parametrize("page_size", [1, 100])
 def test_a_page_costs_two_queries_whatever_its_size(as_agent, django_assert_num_queries, page_size):
     for n in range(3):

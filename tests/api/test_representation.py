@@ -1,6 +1,6 @@
 """The API's answers are exactly what DRF's own serializers would give.
 
-ReadOnlyRepresentation (tickets/api/serializers.py) renders tickets, messages,
+ReadOnlyRepresentation (api/representation.py) renders tickets, messages,
 events and users without DRF's per-field machinery, for speed. Each test here
 fetches the same resources twice, once as served and once with DRF's generic
 `to_representation` and `get_fields` put back, and compares the bodies.
@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework import serializers
 
+from api.representation import ReadOnlyRepresentation
 from tests.api.conftest import TICKETS, events_url, messages_url, ticket_url
 from tests.factories import make_ticket
 from tickets import services
-from tickets.api.serializers import ReadOnlyRepresentation
 from tickets.models import Ticket
 
 

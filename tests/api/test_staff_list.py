@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from tests.api.conftest import problem
 from tests.factories import StaffFactory
 
 STAFF = "/api/v1/staff/"
+
+
+def cursor(payload: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
 
 
 def test_staff_list_every_active_staff_member_by_username(as_agent, agent, other_agent):
@@ -35,6 +42,12 @@ def test_it_pages_by_username(as_agent, agent):
         "cy",
         "sam",
     ]
+
+
+def test_a_cursor_holding_a_lone_surrogate_is_a_400(as_agent):
+    bad = cursor({"d": "n", "o": "username", "v": "\ud800", "i": 1})
+    response = as_agent.get("/api/v1/staff/", {"cursor": bad})
+    assert response.status_code == 400
 
 
 def test_end_users_may_not_list_staff(as_reporter):

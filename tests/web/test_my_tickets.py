@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -122,6 +123,14 @@ def test_the_search_box_keeps_the_tab_and_bounds_the_query(as_reporter, reporter
     assert response.status_code == 200
     assert len(response.context["q"]) == 200
     assertContains(response, '<input type="hidden" name="tab" value="all">')
+
+
+def test_a_nul_in_the_web_search_is_ignored(reporter):
+    make_ticket(reporter, subject="Printer on fire")
+    client = Client(raise_request_exception=False)
+    client.force_login(reporter)
+    response = client.get("/tickets/", {"tab": "all", "q": "prin\x00ter"})
+    assert response.status_code == 200
 
 
 def test_an_unmatched_search_says_so(as_reporter, reporter):

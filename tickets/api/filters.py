@@ -3,7 +3,7 @@
 Each query parameter maps to one declared filter; none is unpacked into ORM
 keyword arguments. A value we do not understand is a 400 naming the parameter,
 never silently dropped; so is a parameter we do not know, or a single-valued
-one given twice.
+one given twice (api.query_params, with REPEATABLE and MAY_BE_EMPTY below).
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as APIValidationError
 
 from tickets import search, workflow
+from tickets.api.ids import ID_PATTERN
 from tickets.api.pagination import TicketPagination
-from tickets.api.serializers import ID_PATTERN
 from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from rest_framework.request import Request
 
 _ID = re.compile(ID_PATTERN)
 
@@ -158,6 +156,9 @@ class TicketFilter(django_filters.FilterSet):
 
     # Parameters that may be given more than once.
     REPEATABLE = frozenset({"status", "priority"})
+    # Free text may be empty; every other parameter is a number, a date, a choice
+    # or a cursor, and an empty one is a mistake to point out.
+    MAY_BE_EMPTY = frozenset({"q"})
 
     class Meta:
         model = Ticket
@@ -170,23 +171,3 @@ class TicketFilter(django_filters.FilterSet):
             # Well formed, but not theirs to ask: end users see only their own anyway.
             raise PermissionDenied("Only helpdesk staff may filter by reporter.")
         return valid
-
-
-# Free text may be empty; every other parameter is a number, a date, a choice
-# or a cursor, and an empty one is a mistake to point out, not "no filter".
-MAY_BE_EMPTY = frozenset({"q"})
-
-
-def check_query_params(request: Request, *, known: set[str], repeatable: frozenset[str]) -> None:
-    """Refuse unknown parameters, single-valued ones given twice, and empty values."""
-    errors: dict[str, list[str]] = {}
-    for name in request.query_params:
-        values = request.query_params.getlist(name)
-        if name not in known:
-            errors[name] = [f"Unknown query parameter; use: {', '.join(sorted(known))}."]
-        elif name not in repeatable and len(values) > 1:
-            errors[name] = ["Give this parameter once."]
-        elif name not in MAY_BE_EMPTY and any(not v.strip() for v in values):
-            errors[name] = ["Give a value, or leave the parameter out."]
-    if errors:
-        raise APIValidationError(errors)

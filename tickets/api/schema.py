@@ -1,37 +1,69 @@
-"""What drf-spectacular needs beyond the views: errors, headers, auth and the intro."""
+"""The ticket API as its schema describes it: each endpoint's drf-spectacular declaration.
+
+The views (tickets/api/views.py) wear these as decorators and stay about
+behaviour. What every app's schema shares (problem shapes, Retry-After,
+WWW-Authenticate, the token scheme) is in api.schema; here are the ticket
+API's own: its problems (404, 409, 412), its headers (ETag, If-Match), its
+path and filter parameters, and the operations.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-
-from helpdesk.errors import PROBLEM_CONTENT_TYPE
-from tickets.api.serializers import (
-    ConflictProblemSerializer,
-    PreconditionProblemSerializer,
-    ProblemSerializer,
-    ValidationProblemSerializer,
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
 )
+from rest_framework import serializers
 
-_PROBLEMS: dict[int, tuple[type, str]] = {
-    400: (
-        ValidationProblemSerializer,
-        "Invalid input: malformed JSON (`parse_error`), or a field or query parameter with "
-        "a wrong type, a value out of range or an unknown value (`invalid`, with `errors` by "
-        "name).",
-    ),
-    401: (
-        ProblemSerializer,
-        "No credentials (`not_authenticated`) or invalid ones (`authentication_failed`).",
-    ),
-    403: (
-        ProblemSerializer,
-        "Signed in, but not allowed to do this (`not_allowed`, `permission_denied`), "
-        "e.g. a reporter changing priority, or a session request without its CSRF token.",
-    ),
+from api import schema
+from api.schema import RETRY_AFTER, WITH_BODY, WWW_AUTHENTICATE, ProblemSerializer
+from tickets import search
+from tickets.api.ids import ID_PATTERN, ID_SCHEMA
+from tickets.api.inputs import (
+    MessageCreateSerializer,
+    StatusChangeSerializer,
+    TicketCreateSerializer,
+    TicketUpdateSerializer,
+)
+from tickets.api.serializers import (
+    EventSerializer,
+    MessageSerializer,
+    TicketSerializer,
+    UserRefSerializer,
+)
+from tickets.models import Ticket
+
+# --- problems -------------------------------------------------------------------
+
+
+class ConflictProblemSerializer(ProblemSerializer):
+    """Problem details of a refusal by the workflow."""
+
+    allowed = serializers.ListField(
+        child=serializers.ChoiceField(Ticket.Status.choices),
+        required=False,
+        help_text="For invalid_transition: the statuses the caller may move the ticket to.",
+    )
+    current = serializers.ChoiceField(
+        Ticket.Status.choices,
+        required=False,
+        help_text="For invalid_transition: the current status.",
+    )
+
+
+class PreconditionProblemSerializer(ProblemSerializer):
+    """Problem details of a failed If-Match."""
+
+    current_version = serializers.IntegerField(
+        required=False, help_text="For stale_version: the ticket's version now."
+    )
+
+
+PROBLEMS: schema.Described = {
+    **schema.PROBLEMS,
     404: (
         ProblemSerializer,
         "No such ticket, or one the caller may not see (`not_found`): the two are not told apart.",
@@ -46,44 +78,16 @@ _PROBLEMS: dict[int, tuple[type, str]] = {
         "If-Match names another version of the ticket (`stale_version`, with "
         "`current_version`) or is malformed (`precondition_failed`); nothing was written.",
     ),
-    413: (ProblemSerializer, "The request body is over 1 MB (`request_too_large`)."),
-    415: (ProblemSerializer, "The body is not JSON (`unsupported_media_type`)."),
-    429: (
-        ProblemSerializer,
-        "Too many requests (`throttled`), or sign-in locked after repeated failures "
-        "(`locked_out`); see Retry-After.",
-    ),
 }
-
-# Every operation may be throttled; every one that takes a body may get these.
-COMMON = (429,)
-WITH_BODY = (400, 413, 415)
 
 
 def problems(*statuses: int) -> dict:
-    """Error responses of an operation, in problem+json."""
-    return {
-        (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-            _PROBLEMS[status][0], description=_PROBLEMS[status][1]
-        )
-        for status in sorted({*statuses, *COMMON})
-    }
+    """Error responses of a ticket operation, in problem+json."""
+    return schema.problems(*statuses, described=PROBLEMS)
 
 
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After",
-    OpenApiTypes.INT,
-    OpenApiParameter.HEADER,
-    response=[429],
-    description="Seconds to wait before trying again.",
-)
-WWW_AUTHENTICATE = OpenApiParameter(
-    "WWW-Authenticate",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=[401],
-    description="How to authenticate: `Token`.",
-)
+# --- headers and parameters ---------------------------------------------------------
+
 ETAG = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
@@ -106,76 +110,203 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag you hold: 304 with no body when the ticket has not changed since.",
 )
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[201],
+    description="The new ticket's URL.",
+)
+TICKET_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id.")
+TICKET_ID_NESTED = OpenApiParameter(
+    "ticket_id", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket's id."
+)
+
+_CSV = "Repeat the parameter or separate values with commas; matches any of them."
+LIST_FILTERS = [
+    OpenApiParameter(
+        "status",
+        {"type": "array", "items": {"type": "string", "enum": Ticket.Status.values}},
+        description=f"Only tickets in these statuses. {_CSV}",
+        explode=True,
+    ),
+    OpenApiParameter(
+        "priority",
+        {"type": "array", "items": {"type": "string", "enum": Ticket.Priority.values}},
+        description=f"Only tickets of these priorities. {_CSV}",
+        explode=True,
+    ),
+    OpenApiParameter(
+        "assignee",
+        {"type": "string", "pattern": f"^(me|none|{ID_PATTERN})$"},
+        description="A user id, `me` (assigned to the caller) or `none` (unassigned).",
+    ),
+    OpenApiParameter(
+        "reporter",
+        ID_SCHEMA,
+        description="Only this user's tickets. Staff only: 403 for anyone else.",
+    ),
+    OpenApiParameter(
+        "created_after",
+        OpenApiTypes.DATETIME,
+        description="ISO 8601; created at or after this moment (server time zone if none).",
+    ),
+    OpenApiParameter(
+        "created_before",
+        OpenApiTypes.DATETIME,
+        description="ISO 8601; created before this moment.",
+    ),
+    OpenApiParameter(
+        "updated_after",
+        OpenApiTypes.DATETIME,
+        description="ISO 8601; changed at or after this moment (for syncing).",
+    ),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": search.MAX_QUERY_LENGTH},
+        description=(
+            "Words that must all appear in the subject or description, in any order "
+            "(on PostgreSQL: full-text search with English stemming; quotes make a phrase, "
+            "a leading minus excludes a word). With `ordering=-relevance`, best matches "
+            "first; for a search matching over a thousand tickets, the thousand most "
+            "recently updated matches, ranked."
+        ),
+    ),
+]
 
 
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.TokenAuthentication"
-    name = "tokenAuth"
+# --- the operations -------------------------------------------------------------------
 
-    def get_security_definition(self, auto_schema: Any) -> dict:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": (
-                "A token from `POST /api/v1/auth/token/`, sent as `Authorization: Token <key>` "
-                "or `Authorization: Bearer <key>`."
-            ),
-        }
+ticket_endpoints = extend_schema_view(
+    list=extend_schema(
+        summary="List tickets",
+        description=(
+            "The tickets the caller may see (their own; every ticket for staff), newest "
+            "activity first unless `ordering` says otherwise."
+        ),
+        parameters=[*LIST_FILTERS, RETRY_AFTER, WWW_AUTHENTICATE],
+        responses={200: TicketSerializer(many=True), **problems(400, 401, 403)},
+    ),
+    create=extend_schema(
+        summary="Report an issue",
+        description=(
+            "Open a new ticket as the caller, in status new. Only description is required; "
+            "status, version and the other read-only fields are ignored if sent."
+        ),
+        request=TicketCreateSerializer,
+        parameters=[
+            LOCATION,
+            ETAG,
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={201: TicketSerializer, **problems(*WITH_BODY, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a ticket",
+        description=(
+            "One ticket the caller may see, with its version as ETag. Send that ETag back "
+            "in If-None-Match to get 304 while it is unchanged."
+        ),
+        parameters=[
+            TICKET_ID,
+            IF_NONE_MATCH,
+            ETAG,
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            200: TicketSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag in If-None-Match."),
+            **problems(401, 404),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Modify a ticket",
+        description=(
+            "Change any of subject, description and status (the reporter and staff) and "
+            "priority and assignee (staff only). Fields left out stay as they are; read-only "
+            "fields of the ticket are ignored. A change to status follows the workflow."
+        ),
+        request=TicketUpdateSerializer,
+        parameters=[
+            TICKET_ID,
+            IF_MATCH,
+            ETAG,
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            200: TicketSerializer,
+            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+        },
+    ),
+    change_status=extend_schema(
+        summary="Change a ticket's status",
+        description="Move the ticket per the workflow: see its `allowed_transitions`.",
+        request=StatusChangeSerializer,
+        parameters=[
+            TICKET_ID,
+            IF_MATCH,
+            ETAG,
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            200: TicketSerializer,
+            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+        },
+    ),
+)
 
 
-INTRODUCTION = """
-Report, modify, view and change the status of helpdesk tickets, and converse in
-messages. Everything the web pages and the staff console do.
-
-## Authentication
-Get a token with `POST /api/v1/auth/token/` (username and password; a new named
-token each call, one per client) and send it as `Authorization: Token <key>`
-(or `Bearer <key>`). Tokens are stored hashed: the key is shown once.
-`DELETE /api/v1/auth/token/` revokes the token used. Browser sessions work
-too, with the CSRF token in `X-CSRFToken` on writes. Failed sign-ins count
-toward the same lockout as the web sign-in.
-
-## Visibility and roles
-End users see their own tickets; helpdesk staff see all. A ticket you may not
-see is 404 on every endpoint. Staff may also change priority and assignee,
-post internal notes (which end users never see, nor events about them) and
-make more status transitions; `allowed_transitions` on a ticket lists the
-statuses the caller may move it to now.
-
-## Concurrency: ETag and If-Match
-A ticket's `ETag` is its `version` in quotes (`"3"`). Send it back in
-`If-Match` on `PATCH`, `status/` and `messages/`: if someone changed the ticket
-meanwhile the answer is 412 and nothing is written. `If-None-Match` on a GET
-of the ticket answers 304 when it has not changed.
-
-## Lists
-Lists are cursor-paginated: `{next, previous, results}`; follow the links,
-with `page_size` from 1 to 100 (default 25). There is no total count. Pages are
-stable: ties are broken by id, and tickets that arrive while you page are
-never shown twice. Unknown query parameters, empty values and unknown filter
-values are 400, as are unknown fields in a request body (read-only fields of
-the resource, sent back as received, are ignored).
-
-## Errors
-Every error is RFC 9457 problem details, `application/problem+json`:
-`{type, title, status, detail, code}`, plus `errors` (messages by field or
-parameter name) for invalid input. `code` is for programs: `invalid`,
-`parse_error`, `not_authenticated`, `authentication_failed`,
-`invalid_credentials`, `permission_denied`, `not_allowed`, `not_found`,
-`method_not_allowed`, `not_acceptable`, `unsupported_media_type`,
-`invalid_transition` (with `allowed`), `ticket_closed`, `stale_version`
-(with `current_version`), `precondition_failed`, `request_too_large`,
-`throttled`, `locked_out`, `server_error`.
-
-## Limits
-Bodies up to 1 MB; subject 200 characters, description and message 20,000.
-Requests per minute are limited per user and per address (429 with
-`Retry-After`); the token endpoint allows 10 attempts a minute (by default)
-per address and per username.
-""".strip()
+message_endpoints = extend_schema_view(
+    list=extend_schema(
+        summary="List a ticket's messages",
+        description="The conversation, oldest first; internal notes only for staff.",
+        parameters=[TICKET_ID_NESTED, RETRY_AFTER, WWW_AUTHENTICATE],
+        responses={200: MessageSerializer(many=True), **problems(400, 401, 404)},
+    ),
+    create=extend_schema(
+        summary="Post a message",
+        description=(
+            "Add to the conversation. `is_internal` (a note end users never see) is for "
+            "staff only. A public message from the reporter on a pending or resolved ticket "
+            "reopens it."
+        ),
+        request=MessageCreateSerializer,
+        parameters=[
+            TICKET_ID_NESTED,
+            IF_MATCH,
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            201: MessageSerializer,
+            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+        },
+    ),
+)
 
 
-def add_introduction(result: dict, generator: Any, request: Any, public: bool) -> dict:
-    """Postprocessing hook: the long description, kept next to the API it describes."""
-    result.setdefault("info", {})["description"] = INTRODUCTION
-    return result
+event_endpoints = extend_schema_view(
+    list=extend_schema(
+        summary="List a ticket's events",
+        description=(
+            "The audit trail, oldest first: creation, status, priority and assignee changes, "
+            "edits and messages. End users do not see events about internal notes."
+        ),
+        parameters=[TICKET_ID_NESTED, RETRY_AFTER, WWW_AUTHENTICATE],
+        responses={200: EventSerializer(many=True), **problems(400, 401, 404)},
+    ),
+)
+
+
+staff_endpoints = extend_schema_view(
+    list=extend_schema(
+        summary="List helpdesk staff",
+        description="Everyone a ticket may be assigned to (staff only), by username.",
+        parameters=[RETRY_AFTER, WWW_AUTHENTICATE],
+        responses={200: UserRefSerializer(many=True), **problems(400, 401, 403)},
+    ),
+)

@@ -1,22 +1,20 @@
-"""JSON API v1, mounted at /api/v1/ (namespace "api")."""
+"""The ticket API's routes: tickets, their messages and events, and the staff to assign.
+
+Mounted by api/urls.py at /api/v1/, in its "api" namespace.
+"""
 
 from __future__ import annotations
 
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import MeView, TokenView
-from tickets.api import schema  # noqa: F401 - registers the token auth scheme
-from tickets.api.serializers import ID_PATTERN
+from tickets.api.ids import ID_PATTERN
 from tickets.api.views import (
     StaffViewSet,
     TicketEventViewSet,
     TicketMessageViewSet,
     TicketViewSet,
 )
-
-app_name = "api"
 
 
 class TicketIdConverter:
@@ -38,8 +36,6 @@ router.register("tickets", TicketViewSet, basename="ticket")
 router.register("staff", StaffViewSet, basename="staff")
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="token"),
-    path("me/", MeView.as_view(), name="me"),
     path(
         "tickets/<ticket_id:ticket_id>/messages/",
         TicketMessageViewSet.as_view({"get": "list", "post": "create"}),
@@ -51,7 +47,4 @@ urlpatterns = [
         name="ticket-events",
     ),
     *router.urls,
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves its start-up script as a file, so the page needs no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

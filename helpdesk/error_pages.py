@@ -1,42 +1,15 @@
-"""Error pages: JSON problem details under /api/, styled HTML pages elsewhere."""
+"""The URLconf's error handlers: problem details under /api/, styled HTML pages elsewhere."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-def problem_response(
-    status: int,
-    *,
-    detail: str,
-    code: str,
-    title: str | None = None,
-    extra: dict | None = None,
-    headers: dict | None = None,
-) -> JsonResponse:
-    """An RFC 9457 problem details response, in the API's one error shape."""
-    body = {
-        "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        **(extra or {}),
-    }
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
-
-
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+from api.problems import is_api_request, problem_response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api_request(request):
         return problem_response(
             400, detail="The request could not be understood.", code="bad_request"
         )
@@ -44,7 +17,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api_request(request):
         return problem_response(
             403, detail="You do not have permission to do that.", code="permission_denied"
         )
@@ -52,13 +25,13 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api_request(request):
         return problem_response(404, detail="Not found.", code="not_found")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
+    if is_api_request(request):
         return problem_response(
             500, detail="Something went wrong on our side; it has been logged.", code="server_error"
         )

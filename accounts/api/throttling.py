@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
+# The "token" rate's default (settings.REST_FRAMEWORK), as the API's docs state it.
+RATE_IN_WORDS = "10 attempts a minute (by default)"
+
+
 class TokenAddressThrottle(SimpleRateThrottle):
     scope = "token"
 

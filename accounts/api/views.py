@@ -5,56 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.api import schema
+from accounts.api.exceptions import InvalidCredentials
+from accounts.api.serializers import MeSerializer, TokenRequestSerializer
+from accounts.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from accounts.authentication import TokenAuthentication
 from accounts.lockout import forget_failures
-from accounts.models import ApiToken, User
-from tickets.api import schema
-from tickets.api.exceptions import InvalidCredentials
-from tickets.api.serializers import InputSerializer, StrictCharField
-from tickets.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
-from tickets.api.views import ApiViewMixin
+from api.views import ApiViewMixin
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from rest_framework.request import Request
 
-
-class MeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "username", "email", "is_staff"]
-        read_only_fields = fields
-        extra_kwargs = {
-            "username": {"help_text": "Signs in with any case."},
-            "is_staff": {"help_text": "Whether the user works the helpdesk."},
-        }
-
-
-class TokenRequestSerializer(InputSerializer):
-    username = StrictCharField(max_length=150)
-    password = StrictCharField(max_length=4096, trim_whitespace=False)
-    name = StrictCharField(
-        max_length=ApiToken._meta.get_field("name").max_length,
-        required=False,
-        allow_blank=True,
-        help_text="What the token is for (one per client); a dated name when left out.",
-    )
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(
-        read_only=True,
-        help_text="Send it as `Authorization: Token <token>`. It is shown this once only.",
-    )
-    name = serializers.CharField(read_only=True)
+    from accounts.models import ApiToken, User
 
 
 class TokenView(ApiViewMixin, APIView):
@@ -81,22 +50,7 @@ class TokenView(ApiViewMixin, APIView):
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self._signing_in() else [IsAuthenticated()]
 
-    @extend_schema(
-        summary="Get a token",
-        description=(
-            "Sign in with a username and password and get a new named token (a user may "
-            "hold several, one per client). Failed attempts count toward the same lockout "
-            "as the web sign-in; at most 10 attempts a minute (by default) per address and "
-            "per username."
-        ),
-        request=TokenRequestSerializer,
-        responses={
-            201: TokenSerializer,
-            **schema.problems(*schema.WITH_BODY),
-        },
-        parameters=[schema.RETRY_AFTER],
-        auth=[],
-    )
+    @schema.get_token
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -116,16 +70,7 @@ class TokenView(ApiViewMixin, APIView):
         )
         return Response({"token": raw, "name": token.name}, status=201)
 
-    @extend_schema(
-        summary="Revoke this token",
-        description="Revoke the token the request is made with. Sessions have none (401).",
-        request=None,
-        responses={
-            204: OpenApiResponse(description="Revoked: the token no longer works."),
-            **schema.problems(401),
-        },
-        parameters=[schema.RETRY_AFTER, schema.WWW_AUTHENTICATE],
-    )
+    @schema.revoke_token
     def delete(self, request: Request) -> Response:
         token: ApiToken = request.auth
         services.revoke_api_token(user=request.user, token_id=token.pk)
@@ -144,12 +89,6 @@ def _signed_in(request: HttpRequest, user: User) -> None:
 
 
 class MeView(ApiViewMixin, APIView):
-    @extend_schema(
-        summary="Who am I",
-        description="The signed-in user; `is_staff` says whether they work the helpdesk.",
-        tags=["auth"],
-        responses={200: MeSerializer, **schema.problems(401)},
-        parameters=[schema.RETRY_AFTER, schema.WWW_AUTHENTICATE],
-    )
+    @schema.who_am_i
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

@@ -1,0 +1,1 @@
+"""The accounts app's API: API tokens, and who the caller is (mounted by api/urls.py)."""

@@ -1,0 +1,11 @@
+"""Errors of the accounts API beyond DRF's own, rendered as problems by api.problems."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = 400
+    default_detail = "Unable to sign in with the username and password given."
+    default_code = "invalid_credentials"
