@@ -67,8 +67,10 @@ LAYERS: list[tuple[str, str]] = [
     ("*/selectors.py", SELECTORS),
     ("*/workflow.py", PURE),
     ("*/choices.py", PURE),
+    ("*/text.py", PURE),
     ("*/exceptions.py", CORE),
     ("*/search.py", CORE),
+    ("*/validation.py", CORE),
     ("*/planner.py", CORE),
     # the interfaces, per app
     ("*/api.py", API),

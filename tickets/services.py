@@ -8,7 +8,6 @@ Django's ValidationError for bad field values; on any error nothing is written.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import workflow
+from tickets import validation, workflow
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
@@ -25,14 +24,12 @@ from tickets.exceptions import (
     TicketNotFound,
 )
 from tickets.models import (
-    SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     Message,
     Ticket,
     TicketEvent,
     is_ticket_id,
 )
-from tickets.text import normalize_newlines
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -57,69 +54,6 @@ _event_hooks: list[Callable[[list[TicketEvent]], None]] = []
 def register_event_hook(hook: Callable[[list[TicketEvent]], None]) -> None:
     if hook not in _event_hooks:
         _event_hooks.append(hook)
-
-
-# --- validation -------------------------------------------------------------
-
-
-def _clean_text(
-    value: Any, *, field: str, max_length: int, required: bool = True, label: str | None = None
-) -> str:
-    label = label or field.capitalize()
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError({field: f"{label} must be text."})
-    if "\x00" in value:
-        raise ValidationError({field: f"{label} must not contain null characters."})
-    value = normalize_newlines(value)
-    if required and not value.strip():
-        raise ValidationError({field: f"{label} is required."})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: f"{label} must be at most {max_length:,} characters (it has {len(value):,})."}
-        )
-    return value
-
-
-def _clean_subject(subject: Any, *, description: str) -> str:
-    subject = _clean_text(
-        subject, field="subject", max_length=SUBJECT_MAX_LENGTH, required=False
-    ).strip()
-    if subject:
-        subject = subject.replace("\t", " ")
-        # Any line break (U+2028 too) or control character would break the
-        # subject line of every email about the ticket.
-        if len(subject.splitlines()) > 1 or any(
-            unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in subject
-        ):
-            raise ValidationError({"subject": "Subject must be a single line of plain text."})
-        return subject
-    return subject_from_description(description)
-
-
-def subject_from_description(description: str) -> str:
-    """The first non-blank line of the description, cut to the subject's length."""
-    for line in description.splitlines():
-        line = "".join(" " if unicodedata.category(c) == "Cc" else c for c in line).strip()
-        if line:
-            return line[:SUBJECT_MAX_LENGTH]
-    return ""
-
-
-def _clean_choice(value: Any, *, field: str, choices: type[Ticket.Status | Ticket.Priority]) -> str:
-    if value not in choices.values:
-        allowed = ", ".join(choices.values)
-        raise ValidationError({field: f"'{value}' is not a valid {field}; use one of: {allowed}."})
-    return value
-
-
-def _clean_assignee(value: Any) -> User | None:
-    if value is None:
-        return None
-    if not workflow.is_helpdesk_staff(value):
-        raise ValidationError({"assignee": "Tickets can only be assigned to active staff."})
-    return value
 
 
 # --- locking and checks ------------------------------------------------------
@@ -202,7 +136,7 @@ def _flush_events(ticket: Ticket) -> None:
 
 def _apply_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
     """Move a locked ticket to `status` per the workflow; the caller saves it."""
-    status = _clean_choice(status, field="status", choices=Ticket.Status)
+    status = validation.clean_choice(status, field="status", choices=Ticket.Status)
     allowed = workflow.allowed_transitions(actor, ticket)
     if status not in allowed:
         raise InvalidTransition(current=ticket.status, requested=status, allowed=allowed)
@@ -247,9 +181,11 @@ def report_issue(
         raise NotAllowed("Only helpdesk staff may open tickets for someone else.")
     if not reporter.is_active:
         raise NotAllowed("Inactive users cannot report issues.")
-    description = _clean_text(description, field="description", max_length=TEXT_MAX_LENGTH)
-    subject = _clean_subject(subject, description=description)
-    priority = _clean_choice(
+    description = validation.clean_text(
+        description, field="description", max_length=TEXT_MAX_LENGTH
+    )
+    subject = validation.clean_subject(subject, description=description)
+    priority = validation.clean_choice(
         priority or Ticket.Priority.NORMAL, field="priority", choices=Ticket.Priority
     )
     now = timezone.now()
@@ -313,25 +249,31 @@ def modify_ticket(
     new_description = locked.description
     if "description" in changes:
         new_description = collect(
-            lambda: _clean_text(
+            lambda: validation.clean_text(
                 changes["description"], field="description", max_length=TEXT_MAX_LENGTH
             )
         )
     new_subject = locked.subject
     if "subject" in changes:
         new_subject = collect(
-            lambda: _clean_subject(changes["subject"], description=new_description or "")
+            lambda: validation.clean_subject(changes["subject"], description=new_description or "")
         )
     new_priority = locked.priority
     if "priority" in changes:
         new_priority = collect(
-            lambda: _clean_choice(changes["priority"], field="priority", choices=Ticket.Priority)
+            lambda: validation.clean_choice(
+                changes["priority"], field="priority", choices=Ticket.Priority
+            )
         )
     new_assignee = locked.assignee
     if "assignee" in changes:
-        new_assignee = collect(lambda: _clean_assignee(changes["assignee"]))
+        new_assignee = collect(lambda: validation.clean_assignee(changes["assignee"]))
     if "status" in changes:
-        collect(lambda: _clean_choice(changes["status"], field="status", choices=Ticket.Status))
+        collect(
+            lambda: validation.clean_choice(
+                changes["status"], field="status", choices=Ticket.Status
+            )
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -405,7 +347,7 @@ def post_message(
     role = workflow.role_of(actor, locked)
     if is_internal and role != workflow.Role.STAFF:
         raise NotAllowed("Only helpdesk staff may post internal notes.")
-    body = _clean_text(body, field="body", max_length=TEXT_MAX_LENGTH, label="Message")
+    body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH, label="Message")
 
     now = timezone.now()
     message = Message.objects.create(
