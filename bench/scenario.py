@@ -1,6 +1,6 @@
 """The benchmark's scenario, on the Django side: who asks for what, on which tickets.
 
-Run by bench/run.py in a process of its own per database (with the same
+Run by bench/database.py in a process of its own per database (with the same
 environment as the server under test), as
 
     python -m bench.scenario reads  OUT   # users, tokens, sessions, read specs
@@ -17,7 +17,7 @@ database holding exactly the load seed_load wrote.
 Each spec is a file of requests for bench/wrk.lua, one per line:
 METHOD<TAB>PATH<TAB>BODY. OUT/endpoints.json lists the endpoints with their
 headers, their specs (run and warm-up) and three probe requests, which
-bench/run.py sends one at a time to read their X-Query-Count.
+bench/measure.py sends one at a time to read their X-Query-Count.
 """
 
 from __future__ import annotations
