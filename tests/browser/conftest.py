@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls
 # that tests make beside it are still synchronous and safe.
@@ -49,48 +53,47 @@ def browser():
         browser.close()
 
 
-def _watch_for_csp_violations(page) -> list[str]:
+def _watch_for_csp_violations(page: Page, blocked: list[str]) -> None:
     """Collect what the Content Security Policy blocked: every page must run without it."""
-    blocked: list[str] = []
     page.on(
         "console",
         lambda message: (
             blocked.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    return blocked
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    blocked = _watch_for_csp_violations(page)
-    yield page
-    context.close()
-    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
 
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open more pages, each in a context of its own (another person's browser)."""
-    contexts = []
+    """Open pages, each in a context of its own (another person's browser).
 
-    def make(viewport: dict | None = None):
-        context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server.url)
+    `new_page(viewport=..., **context_options)` takes Playwright's context
+    options (permissions, java_script_enabled, ...). Every page is watched for
+    what the Content Security Policy blocks, which fails the test when it ends.
+    """
+    contexts: list[BrowserContext] = []
+    blocked: list[str] = []
+
+    def make(viewport: dict | None = None, **context_options) -> Page:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, base_url=live_server.url, **context_options
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        watched.append(_watch_for_csp_violations(page))
+        _watch_for_csp_violations(page, blocked)
         return page
 
-    watched: list[list[str]] = []
     yield make
     for context in contexts:
         context.close()
-    blocked = [text for texts in watched for text in texts]
     assert blocked == [], f"The Content Security Policy blocked: {blocked}"
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A desktop browser tab, watched as `new_page` describes."""
+    return new_page()
 
 
 @pytest.fixture
