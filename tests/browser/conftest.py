@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.accessibility import AccessibilityWatch, watch_accessibility
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
@@ -69,10 +71,12 @@ def new_page(browser, live_server):
 
     `new_page(viewport=..., **context_options)` takes Playwright's context
     options (permissions, java_script_enabled, ...). Every page is watched for
-    what the Content Security Policy blocks, which fails the test when it ends.
+    what the Content Security Policy blocks and checked with axe-core (see
+    accessibility.py); either fails the test when it ends.
     """
     contexts: list[BrowserContext] = []
     blocked: list[str] = []
+    watches: list[AccessibilityWatch] = []
 
     def make(viewport: dict | None = None, **context_options) -> Page:
         context = browser.new_context(
@@ -82,17 +86,28 @@ def new_page(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         _watch_for_csp_violations(page, blocked)
+        # axe runs as script in the page: with scripts off its timers never
+        # fire. The same pages are checked in the tests that leave them on.
+        if context_options.get("java_script_enabled", True):
+            watches.append(watch_accessibility(page))
         return page
 
     yield make
-    for context in contexts:
-        context.close()
-    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
+    try:
+        for watch in watches:
+            if not watch.page.is_closed():
+                watch.check_current_page()  # the page the test ended on
+    finally:
+        for context in contexts:
+            context.close()
+    problems = [f"The Content Security Policy blocked: {text}" for text in blocked]
+    problems += [f"axe-core found {finding}" for watch in watches for finding in watch.findings]
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture
 def page(new_page) -> Page:
-    """A desktop browser tab, watched as `new_page` describes."""
+    """A desktop browser tab, checked as `new_page` describes."""
     return new_page()
 
 
