@@ -3,7 +3,9 @@
 Playwright's own browser download does not work on our machines, so these use
 Debian's Chromium at /usr/bin/chromium (or $CHROMIUM). Without it they skip,
 saying how to enable them. Screenshots go to artifacts/screenshots/ (not
-committed): look at them after a run.
+committed): look at them after a run. Every tab a test opens is watched for
+what the Content Security Policy blocks and checked with axe-core
+(accessibility.py): either fails the test.
 """
 
 from __future__ import annotations
