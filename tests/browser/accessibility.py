@@ -27,7 +27,6 @@ npm packages, and the copy pins the rules the suite is judged by.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
@@ -44,21 +43,6 @@ RULE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 
 # Moderate and minor findings are advice; these fail the test.
 FAILING_IMPACTS = frozenset({"serious", "critical"})
-
-# TEMPORARY: serious findings not fixed yet, so this branch passes on its own,
-# as (address path pattern, rule id, target selector). Removed when the
-# console fix lands.
-TEMPORARILY_ALLOWED_FINDINGS: tuple[tuple[str, str, str], ...] = (
-    # The two of issue 12: the queue's search box is labelled only by its
-    # title; the ticket page's assignee autocomplete has no accessible name.
-    ("/admin/tickets/ticket/", "label-title-only", "#searchbar"),
-    ("/admin/tickets/ticket/*/change/", "aria-input-field-name", "#select2-id_assignee-container"),
-    # Found by this check beside them: the reporter autocomplete of the
-    # console's "open a ticket" page has no accessible name either (its box
-    # and its text).
-    ("/admin/tickets/ticket/add/", "aria-input-field-name", ".select2-selection"),
-    ("/admin/tickets/ticket/add/", "aria-input-field-name", "#select2-id_reporter-container"),
-)
 
 # Pages not checked, by address path. The API docs are Swagger UI, which its
 # own script draws after "load" from drf-spectacular-sidecar's bundle: what
@@ -151,16 +135,8 @@ class AccessibilityWatch:
                 help=found["help"],
                 help_url=found["helpUrl"],
             )
-            if finding.impact in FAILING_IMPACTS and not _allowed_for_now(finding):
+            if finding.impact in FAILING_IMPACTS:
                 self.findings.append(finding)
-
-
-def _allowed_for_now(finding: Finding) -> bool:
-    path = urlsplit(finding.url).path
-    return any(
-        fnmatchcase(path, pattern) and (finding.rule, finding.target) == (rule, target)
-        for pattern, rule, target in TEMPORARILY_ALLOWED_FINDINGS
-    )
 
 
 def watch_accessibility(page: Page) -> AccessibilityWatch:
