@@ -237,7 +237,7 @@ class TicketEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # For "edited": which field changed (its name, an identifier).
-    # Translators: the name of the ticket field an edit changed.
+    # Translators: the column that names which field of a ticket an edit changed.
     field = models.CharField(_("field"), max_length=20, blank=True)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
