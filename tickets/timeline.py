@@ -99,69 +99,68 @@ def status_labels(viewer: User, ticket: Ticket) -> dict[str, str]:
 # %(actor)s is their name (or "The helpdesk"), and said of the reader, where
 # %(actor)s is "You", as languages conjugate the verb for each. The pairs are
 # (someone else, the reader). Whole sentences, so translators may reorder them.
-# Translators: in every "timeline" sentence, %(actor)s is who did it; "the
-# reader did it" sentences are about the person reading (%(actor)s is "You"),
-# so conjugate for them, and drop %(actor)s where your language drops the pronoun.
 _SAID = {
     "status": (
         pgettext_lazy(
-            "timeline: someone else did it", "%(actor)s changed the status from %(old)s to %(new)s"
+            "timeline: by someone else",
+            # Translators: %(actor)s is who did it (a name, or "The helpdesk").
+            "%(actor)s changed the status from %(old)s to %(new)s",
         ),
         pgettext_lazy(
-            "timeline: the reader did it", "%(actor)s changed the status from %(old)s to %(new)s"
+            "timeline: by the reader",
+            # Translators: %(actor)s is "You": conjugate for it, or drop it if your language may.
+            "%(actor)s changed the status from %(old)s to %(new)s",
         ),
     ),
     "priority": (
         pgettext_lazy(
-            "timeline: someone else did it",
-            "%(actor)s changed the priority from %(old)s to %(new)s",
+            "timeline: by someone else", "%(actor)s changed the priority from %(old)s to %(new)s"
         ),
         pgettext_lazy(
-            "timeline: the reader did it", "%(actor)s changed the priority from %(old)s to %(new)s"
+            "timeline: by the reader", "%(actor)s changed the priority from %(old)s to %(new)s"
         ),
     ),
     "unassigned": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s unassigned this ticket"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s unassigned this ticket"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s unassigned this ticket"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s unassigned this ticket"),
     ),
     "took": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s took this ticket"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s took this ticket"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s took this ticket"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s took this ticket"),
     ),
     "assigned": (
-        # Translators: %(assignee)s is a username.
         pgettext_lazy(
-            "timeline: someone else did it", "%(actor)s assigned this ticket to %(assignee)s"
+            "timeline: by someone else",
+            # Translators: %(assignee)s is a username.
+            "%(actor)s assigned this ticket to %(assignee)s",
         ),
-        pgettext_lazy(
-            "timeline: the reader did it", "%(actor)s assigned this ticket to %(assignee)s"
-        ),
+        pgettext_lazy("timeline: by the reader", "%(actor)s assigned this ticket to %(assignee)s"),
     ),
     "subject": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s edited the subject"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s edited the subject"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the subject"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the subject"),
     ),
     "description": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s edited the description"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s edited the description"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the description"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the description"),
     ),
     "edited": (
         # Translators: %(field)s is the name of a field of the ticket.
-        pgettext_lazy("timeline: someone else did it", "%(actor)s edited the %(field)s"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s edited the %(field)s"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the %(field)s"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the %(field)s"),
     ),
     "reported": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s reported this"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s reported this"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s reported this"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s reported this"),
     ),
     "replied": (
-        pgettext_lazy("timeline: someone else did it", "%(actor)s replied"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s replied"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s replied"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s replied"),
     ),
     "other": (
         # Translators: an event with no sentence of its own; %(event)s is its kind, e.g. "Created".
-        pgettext_lazy("timeline: someone else did it", "%(actor)s: %(event)s"),
-        pgettext_lazy("timeline: the reader did it", "%(actor)s: %(event)s"),
+        pgettext_lazy("timeline: by someone else", "%(actor)s: %(event)s"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s: %(event)s"),
     ),
 }
 
@@ -261,43 +260,41 @@ def audit_text(event: TicketEvent) -> SafeString:
     Staff see the stored values, old → new, so the trail shows exactly what
     was written.
     """
-    # Translators: the console's audit trail: each line follows the name of who
-    # did it, like a log entry ("sam: set status new → pending"); values are stored codes.
-    context = "audit trail, after the actor's name"
     if event.kind == Kind.CREATED:
-        return _markup(pgettext(context, "opened the ticket"))
+        # Translators: the console's audit trail: a line after who did it, like a log entry.
+        return _markup(pgettext("audit trail", "opened the ticket"))
     if event.kind == Kind.STATUS_CHANGED:
         change = format_html(_CHANGE, event.old_value, event.new_value)
-        return _markup(pgettext(context, "set status %(change)s"), change=change)
+        return _markup(pgettext("audit trail", "set status %(change)s"), change=change)
     if event.kind == Kind.PRIORITY_CHANGED:
         change = format_html(_CHANGE, event.old_value, event.new_value)
-        return _markup(pgettext(context, "set priority %(change)s"), change=change)
+        return _markup(pgettext("audit trail", "set priority %(change)s"), change=change)
     if event.kind == Kind.ASSIGNED:
         if not event.new_value:
             old = format_html('<span class="hd-change">{}</span>', event.old_value)
-            return _markup(pgettext(context, "unassigned %(assignee)s"), assignee=old)
+            return _markup(pgettext("audit trail", "unassigned %(assignee)s"), assignee=old)
         new = format_html('<span class="hd-change">{}</span>', event.new_value)
         if event.old_value:
             return _markup(
-                pgettext(context, "assigned to %(assignee)s (was %(previous)s)"),
+                pgettext("audit trail", "assigned to %(assignee)s (was %(previous)s)"),
                 assignee=new,
                 previous=event.old_value,
             )
-        return _markup(pgettext(context, "assigned to %(assignee)s"), assignee=new)
+        return _markup(pgettext("audit trail", "assigned to %(assignee)s"), assignee=new)
     if event.kind == Kind.EDITED:
         if event.field == "subject":
             change = format_html(
                 '<span class="hd-change">“{}” → “{}”</span>', event.old_value, event.new_value
             )
-            return _markup(pgettext(context, "edited the subject %(change)s"), change=change)
+            return _markup(pgettext("audit trail", "edited the subject %(change)s"), change=change)
         if event.field == "description":
-            return _markup(pgettext(context, "edited the description"))
-        return _markup(pgettext(context, "edited the %(field)s"), field=event.field)
+            return _markup(pgettext("audit trail", "edited the description"))
+        return _markup(pgettext("audit trail", "edited the %(field)s"), field=event.field)
     if event.kind == Kind.MESSAGE_POSTED:
         if event.is_internal:
-            what = pgettext(context, "added an internal note")
+            what = pgettext("audit trail", "added an internal note")
         else:
-            what = pgettext(context, "posted a message")
+            what = pgettext("audit trail", "posted a message")
         return format_html('<a href="#message-{}">{}</a>', event.message_id, what)
     return format_html("{}", event.get_kind_display())
 

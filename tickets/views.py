@@ -64,7 +64,7 @@ class Tab:
 
 TABS = (
     # Translators: the tab of the tickets still being worked on (new or open).
-    Tab("open", pgettext_lazy("ticket status", "Open"), (Status.NEW, Status.OPEN)),
+    Tab("open", pgettext_lazy("tickets tab", "Open"), (Status.NEW, Status.OPEN)),
     Tab("waiting", STATUS_LABELS[Status.PENDING], (Status.PENDING,)),
     Tab("solved", STATUS_LABELS[Status.RESOLVED], (Status.RESOLVED,)),
     Tab("closed", STATUS_LABELS[Status.CLOSED], (Status.CLOSED,)),
@@ -183,9 +183,8 @@ def _stale_reply(changes: list[str]) -> str:
     if len(changes) > 4:
         # Translators: ends a list of changes that goes on; %(changes)s is the list so far.
         listed = _("%(changes)s; and more") % {"changes": listed}
-    # Translators: %(changes)s lists what others did meanwhile, e.g. "Sam replied; Sam
-    # changed the status from New to Waiting on you".
     return _(
+        # Translators: %(changes)s lists what others did meanwhile, e.g. "Sam replied; Sam …".
         "Your reply was posted. The ticket changed while you were writing: %(changes)s. "
         "New items are marked below."
     ) % {"changes": listed}
