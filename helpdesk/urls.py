@@ -6,6 +6,7 @@ from accounts.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
