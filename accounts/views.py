@@ -185,6 +185,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 httponly=True,
                 samesite="Strict",
             )
+            # It carries the raw token (in the cookie): nothing may keep it.
+            response["Cache-Control"] = "no-store"
             return response
 
     tokens = list(request.user.api_tokens.order_by("-created_at", "-id"))
