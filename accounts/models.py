@@ -1,15 +1,21 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HELPDESK_STAFF_GROUP = "Helpdesk staff"
+
+# Sent (with `user`) inside the transaction that stored a new password hash for
+# an existing user; accounts.apps connects the revocation of their API tokens.
+password_hash_changed = Signal()
 
 
 class CaseInsensitiveUserManager(UserManager):
@@ -56,6 +62,48 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.strip().lower()
+
+    # Whoever knew the old password may have made API tokens with it, so a new
+    # password hash ends them all: here, where every path that changes the hash
+    # meets (the web change and reset, the console's "Change password", a
+    # superuser setting a password or turning password sign-in off,
+    # `changepassword`). Compared with the hash in the database, not with the
+    # one loaded, so an object refreshed or built by hand is judged right.
+    # (A token check comparing a fingerprint of the hash, as sessions do, would
+    # also catch raw UPDATEs, which nothing here makes; but it would end the
+    # tokens on every hash upgrade, see check_password.)
+    def save(self, *args, **kwargs) -> None:
+        new_hash = self._saves_a_new_password_hash(kwargs.get("update_fields"))
+        # One transaction: no new password without the old tokens gone.
+        with transaction.atomic() if new_hash else nullcontext():
+            super().save(*args, **kwargs)
+            if new_hash:
+                password_hash_changed.send(sender=type(self), user=self)
+
+    def _saves_a_new_password_hash(self, update_fields) -> bool:
+        if self._state.adding or self.pk is None or getattr(self, "_upgrading_hash", False):
+            return False
+        if update_fields is not None and "password" not in update_fields:
+            return False
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("password", flat=True)
+        return stored.first() not in (None, self.password)
+
+    # A right password stored with an outdated hasher (or work factor) is saved
+    # hashed anew inside check_password: the same password, known to the same
+    # people, so its tokens stay. Only that save is let through.
+    def check_password(self, raw_password: str) -> bool:
+        self._upgrading_hash = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._upgrading_hash = False
+
+    async def acheck_password(self, raw_password: str) -> bool:
+        self._upgrading_hash = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._upgrading_hash = False
 
 
 def hash_token(raw: str) -> str:

@@ -121,7 +121,11 @@ def revoke_api_token(*, user: User, token_id: int) -> bool:
 
 
 def revoke_all_api_tokens(*, user: User) -> int:
-    """Revoke every token of the user (after a password change or reset); how many."""
+    """Revoke every token of the user; how many.
+
+    Called whenever the user's password hash changes (accounts.models.User.save
+    sends password_hash_changed), and by a superuser in the console.
+    """
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
 
