@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services
 from accounts.forms import ApiTokenForm, LoginForm, SignupForm
-from accounts.lockout import forget_failures
+from accounts.lockout import forget_failures, guard_current_password
 from helpdesk import ratelimit
 from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_address, rate_limited
@@ -102,6 +102,11 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("account")
     success_message = "Your password has been changed."
     extra_context = SITE_CONTEXT
+
+    # A wrong current password counts as a failed sign-in.
+    @method_decorator(guard_current_password)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         revoked = form.user.api_tokens.count()
