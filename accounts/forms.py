@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
-from accounts.models import User
+from accounts.models import LOOKALIKE_USERNAME, User
 from accounts.services import TOKEN_NAME_MAX_LENGTH
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -49,6 +49,8 @@ class SignupForm(forms.Form):
         # Sign-in ignores case, so "Alice" is taken once "alice" is.
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("This username is taken. Please choose another.")
+        if User.objects.has_lookalike(username):
+            raise forms.ValidationError(LOOKALIKE_USERNAME)
         return username
 
     def clean_email(self) -> str:

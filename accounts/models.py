@@ -5,11 +5,14 @@ from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.text import skeleton_key
 
 HELPDESK_STAFF_GROUP = "Helpdesk staff"
 
@@ -24,6 +27,13 @@ class CaseInsensitiveUserManager(UserManager):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
+    def has_lookalike(self, username: str, *, besides: int | None = None) -> bool:
+        """Whether another user's name looks like `username` (accounts.text.skeleton)."""
+        return self.filter(username_skeleton=skeleton_key(username)).exclude(pk=besides).exists()
+
+
+LOOKALIKE_USERNAME = _("This username looks too much like an existing one. Please choose another.")
+
 
 class User(AbstractUser):
     email = models.EmailField("email address", max_length=254)
@@ -32,6 +42,9 @@ class User(AbstractUser):
         _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
 
+    # The confusable skeleton of the username, to find look-alikes by index.
+    username_skeleton = models.CharField(max_length=64, default="", editable=False)
+
     objects = CaseInsensitiveUserManager()
 
     REQUIRED_FIELDS = ["email"]
@@ -39,6 +52,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "user"
         verbose_name_plural = "users"
+        indexes = [
+            # Finds a user whose name looks like a new one (User.clean).
+            models.Index(fields=["username_skeleton"], name="accounts_user_skeleton"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(language__in=["", *dict(settings.LANGUAGES)]),
@@ -62,6 +79,12 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.strip().lower()
+        # "alice" spelt with a Cyrillic a must not pass for "alice". Checked when the name
+        # is new or changes, so look-alikes from before this rule can still be edited.
+        if skeleton_key(self.username) != self.username_skeleton and User.objects.has_lookalike(
+            self.username, besides=self.pk
+        ):
+            raise ValidationError({"username": LOOKALIKE_USERNAME})
 
     # Whoever knew the old password may have made API tokens with it, so a new
     # password hash ends them all: here, where every path that changes the hash
@@ -73,6 +96,10 @@ class User(AbstractUser):
     # also catch raw UPDATEs, which nothing here makes; but it would end the
     # tokens on every hash upgrade, see check_password.)
     def save(self, *args, **kwargs) -> None:
+        self.username_skeleton = skeleton_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
         new_hash = self._saves_a_new_password_hash(kwargs.get("update_fields"))
         # One transaction: no new password without the old tokens gone.
         with transaction.atomic() if new_hash else nullcontext():
