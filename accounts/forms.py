@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LOOKALIKE_USERNAME, User
 from accounts.services import TOKEN_NAME_MAX_LENGTH
@@ -101,4 +103,19 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text="Something to recognise it by, such as the script or machine that uses it.",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Backup script", "autocomplete": "off"}),
+    )
+
+
+class LanguageForm(forms.Form):
+    """The language switcher's and the account page's choice (POST /accounts/language/).
+
+    Each language is named in itself (settings.LANGUAGES), so that whoever reads
+    it finds their own; blank is "whatever my browser asks for".
+    """
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        # Translators: the choice of no language of one's own: the browser's Accept-Language.
+        choices=[("", _("Browser's language")), *settings.LANGUAGES],
     )

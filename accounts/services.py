@@ -10,10 +10,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import HELPDESK_STAFF_GROUP, ApiToken, User, hash_token
 
@@ -47,6 +49,15 @@ def set_staff(*, user: User, is_staff: bool) -> User:
         user.groups.add(_staff_group())
     else:
         user.groups.remove(_staff_group())
+    return user
+
+
+def set_language(*, user: User, language: str) -> User:
+    """Save the language the user reads the product in; blank: their browser's."""
+    if language not in ("", *dict(settings.LANGUAGES)):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user.language = language
+    user.save(update_fields=["language"])
     return user
 
 

@@ -10,16 +10,18 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
-from accounts.forms import ApiTokenForm, LoginForm, SignupForm
+from accounts.forms import ApiTokenForm, LanguageForm, LoginForm, SignupForm
 from accounts.lockout import forget_failures, guard_current_password
 from helpdesk import ratelimit
 from helpdesk.forms import add_service_errors
@@ -160,7 +162,49 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
 @require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    language_form = LanguageForm(initial={"language": request.user.language})
+    return render(request, "accounts/account.html", {"language_form": language_form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Choose the language to read the product in, then go back to `next`.
+
+    Saved on the account of a signed-in person (helpdesk.middleware.user_language
+    applies it on every device), and in Django's language cookie for anyone
+    (LocaleMiddleware reads it). Blank: the browser's Accept-Language again.
+    """
+    form = LanguageForm(request.POST)
+    if "language" not in request.POST or not form.is_valid():
+        raise BadRequest(_("Choose one of the languages offered."))
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
