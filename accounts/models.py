@@ -36,22 +36,24 @@ LOOKALIKE_USERNAME = _("This username looks too much like an existing one. Pleas
 
 
 class User(AbstractUser):
-    email = models.EmailField("email address", max_length=254)
+    email = models.EmailField(_("email address"), max_length=254)
     # The language they read the product in (pages, emails); blank: their browser's.
     language = models.CharField(
         _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
 
     # The confusable skeleton of the username, to find look-alikes by index.
-    username_skeleton = models.CharField(max_length=64, default="", editable=False)
+    username_skeleton = models.CharField(
+        _("username skeleton"), max_length=64, default="", editable=False
+    )
 
     objects = CaseInsensitiveUserManager()
 
     REQUIRED_FIELDS = ["email"]
 
     class Meta:
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         indexes = [
             # Finds a user whose name looks like a new one (User.clean).
             models.Index(fields=["username_skeleton"], name="accounts_user_skeleton"),
@@ -64,12 +66,12 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",
-                violation_error_message="A user with this email address already exists.",
+                violation_error_message=_("A user with this email address already exists."),
             ),
             models.UniqueConstraint(
                 Lower("username"),
                 name="accounts_user_username_ci_unique",
-                violation_error_message="A user with this username already exists.",
+                violation_error_message=_("A user with this username already exists."),
             ),
         ]
 
@@ -145,19 +147,21 @@ class ApiToken(models.Model):
     # No index of its own: accounts_token_user_created leads with user_id.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
         db_index=False,
     )
-    name = models.CharField(max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     # The first characters of the raw key, to tell tokens apart in a list.
-    prefix = models.CharField(max_length=8, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "API token"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at", "-id"]
         indexes = [
             # Lists a user's tokens on the API tokens page.

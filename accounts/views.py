@@ -18,6 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
@@ -62,10 +63,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         except IntegrityError:
             # Someone took the name between our check and the insert.
-            form.add_error(None, "This username or email address was just taken. Try another.")
+            form.add_error(None, _("This username or email address was just taken. Try another."))
         else:
             login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            messages.success(
+                request,
+                _("Welcome, %(username)s! Your account is ready.") % {"username": user.username},
+            )
             return redirect("tickets:list")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -81,7 +85,7 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         # The session is new after logout, so the message survives the redirect.
-        messages.info(request, "You have been signed out.")
+        messages.info(request, _("You have been signed out."))
         return response
 
 
@@ -92,9 +96,14 @@ def _say_tokens_were_revoked(request: HttpRequest, revoked: int) -> None:
     if revoked:
         messages.info(
             request,
-            f"Your {revoked} API token{'s' if revoked > 1 else ''} "
-            f"{'were' if revoked > 1 else 'was'} revoked with the old password; "
-            "create new ones for your programs.",
+            ngettext(
+                "Your %(count)s API token was revoked with the old password; "
+                "create new ones for your programs.",
+                "Your %(count)s API tokens were revoked with the old password; "
+                "create new ones for your programs.",
+                revoked,
+            )
+            % {"count": revoked},
         )
 
 
@@ -102,7 +111,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     http_method_names = FORM_METHODS
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("account")
-    success_message = "Your password has been changed."
+    success_message = gettext_lazy("Your password has been changed.")
     extra_context = SITE_CONTEXT
 
     # A wrong current password counts as a failed sign-in.
@@ -146,7 +155,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConfirmView):
     http_method_names = FORM_METHODS
     success_url = reverse_lazy("login")
-    success_message = "Your new password is set. Sign in with it now."
+    success_message = gettext_lazy("Your new password is set. Sign in with it now.")
     extra_context = SITE_CONTEXT
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -219,7 +228,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Token “{token.name}” created.")
+            messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
             response = redirect("api_tokens")
             # The raw value rides to the next page in a short-lived signed
             # cookie, never in the session: the server keeps only its hash.
@@ -246,7 +255,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             NEW_TOKEN_COOKIE, default=None, salt=NEW_TOKEN_COOKIE, max_age=NEW_TOKEN_MAX_AGE
         )
     if cookie:
-        token_id, _, raw = cookie.partition(":")
+        token_id, _colon, raw = cookie.partition(":")
         token = next((t for t in tokens if str(t.pk) == token_id), None)
         if token is not None:
             new_token = {"token": token, "raw": raw}
@@ -273,6 +282,9 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     name = request.user.api_tokens.filter(pk=token_id).values_list("name", flat=True).first()
     # The service checks the owner: someone else's token is as absent as a missing one.
     if name is None or not services.revoke_api_token(user=request.user, token_id=token_id):
-        raise Http404("No such token.")
-    messages.success(request, f"Token “{name}” revoked. Programs using it can no longer sign in.")
+        raise Http404(_("No such token."))
+    messages.success(
+        request,
+        _("Token “%(name)s” revoked. Programs using it can no longer sign in.") % {"name": name},
+    )
     return redirect("api_tokens")
