@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import User
-from accounts.text import skeleton
+from accounts.text import skeleton, skeleton_key
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 CYRILLIC_ALICE = "\u0430lice"  # CYRILLIC SMALL LETTER A
@@ -165,3 +165,16 @@ def test_lookalikes_from_before_do_not_block_other_edits(as_superuser, reporter)
     url = reverse("admin:accounts_user_change", args=[twin.pk])
     response = as_superuser.post(url, user_form(twin, email="twin@example.org"))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_every_existing_user_a_skeleton(reporter, other_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0004_username_skeleton")
+    User.objects.update(username_skeleton="")
+    migration.fill_skeletons(apps, None)
+    assert User.objects.get(pk=reporter.pk).username_skeleton == skeleton_key("alice")
+    assert User.objects.get(pk=other_user.pk).username_skeleton == skeleton_key("charlie")
