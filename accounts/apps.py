@@ -16,6 +16,12 @@ def _forget_failures(sender, request, user, **kwargs) -> None:
     forget_failures(user.get_username())
 
 
+def _revoke_api_tokens(sender, user, **kwargs) -> None:
+    from accounts.services import revoke_all_api_tokens
+
+    revoke_all_api_tokens(user=user)
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
@@ -29,3 +35,7 @@ class AccountsConfig(AppConfig):
         # A successful sign-in (web, admin, sign-up) clears that account's failed
         # attempts, and only those; the API token endpoint does the same itself.
         user_logged_in.connect(_forget_failures, dispatch_uid="accounts.forget_failures")
+        # A new password hash, by whatever path, ends the user's API tokens.
+        from accounts.models import password_hash_changed
+
+        password_hash_changed.connect(_revoke_api_tokens, dispatch_uid="accounts.revoke_tokens")

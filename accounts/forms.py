@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import LOOKALIKE_USERNAME, User
 from accounts.services import TOKEN_NAME_MAX_LENGTH
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -18,27 +20,29 @@ PASSWORD_MAX_LENGTH = 4096
 
 class SignupForm(forms.Form):
     username = forms.CharField(
+        label=_("Username"),
         max_length=USERNAME_MAX_LENGTH,
         validators=[UnicodeUsernameValidator()],
-        help_text="Letters, digits and @ . + - _ only. You will sign in with it.",
+        help_text=_("Letters, digits and @ . + - _ only. You will sign in with it."),
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
     email = forms.EmailField(
+        label=_("Email"),
         max_length=EMAIL_MAX_LENGTH,
-        help_text="For replies to your tickets and password resets.",
+        help_text=_("For replies to your tickets and password resets."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
-        help_text="At least 8 characters; not a common password and not all digits.",
+        help_text=_("At least 8 characters; not a common password and not all digits."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -48,15 +52,19 @@ class SignupForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         # Sign-in ignores case, so "Alice" is taken once "alice" is.
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("This username is taken. Please choose another.")
+            raise forms.ValidationError(_("This username is taken. Please choose another."))
+        if User.objects.has_lookalike(username):
+            raise forms.ValidationError(LOOKALIKE_USERNAME)
         return username
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Sign in, or reset your password if you forgot it."
+                _(
+                    "An account with this email address already exists. "
+                    "Sign in, or reset your password if you forgot it."
+                )
             )
         return email
 
@@ -65,7 +73,7 @@ class SignupForm(forms.Form):
         password1 = cleaned.get("password1")
         password2 = cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords do not match.")
+            self.add_error("password2", _("The two passwords do not match."))
         if password1:
             # The similarity check needs to know whose password it is.
             candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
@@ -81,7 +89,7 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match. Please try again.",
+        "invalid_login": _("That username and password do not match. Please try again."),
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -97,6 +105,24 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=TOKEN_NAME_MAX_LENGTH,
         required=False,
-        help_text="Something to recognise it by, such as the script or machine that uses it.",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Backup script", "autocomplete": "off"}),
+        label=_("Name"),
+        help_text=_("Something to recognise it by, such as the script or machine that uses it."),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. Backup script"), "autocomplete": "off"}
+        ),
+    )
+
+
+class LanguageForm(forms.Form):
+    """The language switcher's and the account page's choice (POST /accounts/language/).
+
+    Each language is named in itself (settings.LANGUAGES), so that whoever reads
+    it finds their own; blank is "whatever my browser asks for".
+    """
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        # Translators: the choice of no language of one's own: the browser's Accept-Language.
+        choices=[("", _("Browser's language")), *settings.LANGUAGES],
     )

@@ -10,10 +10,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import HELPDESK_STAFF_GROUP, ApiToken, User, hash_token
 
@@ -50,6 +53,15 @@ def set_staff(*, user: User, is_staff: bool) -> User:
     return user
 
 
+def set_language(*, user: User, language: str) -> User:
+    """Save the language the user reads the product in; blank: their browser's."""
+    if language not in ("", *dict(settings.LANGUAGES)):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 def record_sign_in(*, user: User) -> User:
     """Stamp `last_login` for a sign-in that opens no session (an API token).
 
@@ -63,7 +75,7 @@ def record_sign_in(*, user: User) -> User:
 
 
 def _staff_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=HELPDESK_STAFF_GROUP)
+    group, _created = Group.objects.get_or_create(name=HELPDESK_STAFF_GROUP)
     return group
 
 
@@ -102,13 +114,24 @@ def ensure_staff_group() -> Group:
 @transaction.atomic
 def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a named token; return it with its raw key, which is never stored."""
-    name = (name or "").strip() or f"Token {timezone.now():%Y-%m-%d %H:%M}"
+    # The name is the user's from then on: stored as written, in the language of
+    # the moment it was made (like anything they type).
+    name = (name or "").strip() or _("Token %(when)s") % {
+        "when": f"{timezone.now():%Y-%m-%d %H:%M}"
+    }
     if len(name) > TOKEN_NAME_MAX_LENGTH:
         raise ValidationError(
-            {"name": f"Ensure this value has at most {TOKEN_NAME_MAX_LENGTH} characters."}
+            {
+                "name": ngettext(
+                    "Ensure this value has at most %(limit)d character.",
+                    "Ensure this value has at most %(limit)d characters.",
+                    TOKEN_NAME_MAX_LENGTH,
+                )
+                % {"limit": TOKEN_NAME_MAX_LENGTH}
+            }
         )
     if "\x00" in name:
-        raise ValidationError({"name": "Null characters are not allowed."})
+        raise ValidationError({"name": _("Null characters are not allowed.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
     return token, raw
@@ -116,13 +139,17 @@ def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def revoke_api_token(*, user: User, token_id: int) -> bool:
     """Revoke one of the user's tokens; False when they hold no such token."""
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    deleted, _by_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
 
 
 def revoke_all_api_tokens(*, user: User) -> int:
-    """Revoke every token of the user (after a password change or reset); how many."""
-    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    """Revoke every token of the user; how many.
+
+    Called whenever the user's password hash changes (accounts.models.User.save
+    sends password_hash_changed), and by a superuser in the console.
+    """
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
     return deleted
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    # Django's own name for it (django.conf.urls.i18n), which the switchers use.
+    path("language/", views.set_language, name="set_language"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.revoke_api_token, name="api_token_revoke"),
 ]

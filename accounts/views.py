@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,23 +10,23 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
-from accounts.forms import ApiTokenForm, LoginForm, SignupForm
-from accounts.lockout import forget_failures
+from accounts.forms import ApiTokenForm, LanguageForm, LoginForm, SignupForm
+from accounts.lockout import forget_failures, guard_current_password
 from helpdesk import ratelimit
 from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_address, rate_limited
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # The raw value of a new API token waits in this cookie (signed, two minutes)
 # between the POST that made it and the one page view that shows it.
@@ -63,10 +63,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         except IntegrityError:
             # Someone took the name between our check and the insert.
-            form.add_error(None, "This username or email address was just taken. Try another.")
+            form.add_error(None, _("This username or email address was just taken. Try another."))
         else:
             login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            messages.success(
+                request,
+                _("Welcome, %(username)s! Your account is ready.") % {"username": user.username},
+            )
             return redirect("tickets:list")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -82,20 +85,25 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         # The session is new after logout, so the message survives the redirect.
-        messages.info(request, "You have been signed out.")
+        messages.info(request, _("You have been signed out."))
         return response
 
 
-def _revoke_tokens_after_new_password(request: HttpRequest, user: User) -> None:
+def _say_tokens_were_revoked(request: HttpRequest, revoked: int) -> None:
     # A new password shuts out whoever knew the old one: their sessions end
-    # (Django sees to that) and so do any API tokens they made with it.
-    revoked = services.revoke_all_api_tokens(user=user)
+    # (Django sees to that) and so do any API tokens they made with it (the
+    # user model sees to that, on every path that changes a password).
     if revoked:
         messages.info(
             request,
-            f"Your {revoked} API token{'s' if revoked > 1 else ''} "
-            f"{'were' if revoked > 1 else 'was'} revoked with the old password; "
-            "create new ones for your programs.",
+            ngettext(
+                "Your %(count)s API token was revoked with the old password; "
+                "create new ones for your programs.",
+                "Your %(count)s API tokens were revoked with the old password; "
+                "create new ones for your programs.",
+                revoked,
+            )
+            % {"count": revoked},
         )
 
 
@@ -103,12 +111,18 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     http_method_names = FORM_METHODS
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("account")
-    success_message = "Your password has been changed."
+    success_message = gettext_lazy("Your password has been changed.")
     extra_context = SITE_CONTEXT
 
+    # A wrong current password counts as a failed sign-in.
+    @method_decorator(guard_current_password)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
+        revoked = form.user.api_tokens.count()
         response = super().form_valid(form)
-        _revoke_tokens_after_new_password(self.request, form.user)
+        _say_tokens_were_revoked(self.request, revoked)
         return response
 
 
@@ -141,22 +155,65 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConfirmView):
     http_method_names = FORM_METHODS
     success_url = reverse_lazy("login")
-    success_message = "Your new password is set. Sign in with it now."
+    success_message = gettext_lazy("Your new password is set. Sign in with it now.")
     extra_context = SITE_CONTEXT
 
     def form_valid(self, form: Any) -> HttpResponse:
+        revoked = form.user.api_tokens.count()
         response = super().form_valid(form)
         # Whoever can read the account's email owns it: lift a lockout on its
         # username, or a reset would not help the person locked out.
         forget_failures(form.user.get_username())
-        _revoke_tokens_after_new_password(self.request, form.user)
+        _say_tokens_were_revoked(self.request, revoked)
         return response
 
 
 @require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    language_form = LanguageForm(initial={"language": request.user.language})
+    return render(request, "accounts/account.html", {"language_form": language_form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Choose the language to read the product in, then go back to `next`.
+
+    Saved on the account of a signed-in person (helpdesk.middleware.user_language
+    applies it on every device), and in Django's language cookie for anyone
+    (LocaleMiddleware reads it). Blank: the browser's Accept-Language again.
+    """
+    form = LanguageForm(request.POST)
+    if "language" not in request.POST or not form.is_valid():
+        raise BadRequest(_("Choose one of the languages offered."))
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -171,7 +228,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Token “{token.name}” created.")
+            messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
             response = redirect("api_tokens")
             # The raw value rides to the next page in a short-lived signed
             # cookie, never in the session: the server keeps only its hash.
@@ -185,6 +242,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 httponly=True,
                 samesite="Strict",
             )
+            # It carries the raw token (in the cookie): nothing may keep it.
+            response["Cache-Control"] = "no-store"
             return response
 
     tokens = list(request.user.api_tokens.order_by("-created_at", "-id"))
@@ -196,7 +255,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             NEW_TOKEN_COOKIE, default=None, salt=NEW_TOKEN_COOKIE, max_age=NEW_TOKEN_MAX_AGE
         )
     if cookie:
-        token_id, _, raw = cookie.partition(":")
+        token_id, _colon, raw = cookie.partition(":")
         token = next((t for t in tokens if str(t.pk) == token_id), None)
         if token is not None:
             new_token = {"token": token, "raw": raw}
@@ -223,6 +282,9 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     name = request.user.api_tokens.filter(pk=token_id).values_list("name", flat=True).first()
     # The service checks the owner: someone else's token is as absent as a missing one.
     if name is None or not services.revoke_api_token(user=request.user, token_id=token_id):
-        raise Http404("No such token.")
-    messages.success(request, f"Token “{name}” revoked. Programs using it can no longer sign in.")
+        raise Http404(_("No such token."))
+    messages.success(
+        request,
+        _("Token “%(name)s” revoked. Programs using it can no longer sign in.") % {"name": name},
+    )
     return redirect("api_tokens")

@@ -164,11 +164,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:list"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sign-in lockout (django-axes): five failures for one username, or from one
-# address, lock further attempts for a quarter of an hour on every login path.
+# Sign-in lockout (django-axes): five failures for one username from one
+# address, or from one address at all, lock further attempts for a quarter of
+# an hour on every login path; a username is locked from every address only
+# after AXES_USERNAME_FAILURE_LIMIT failures (accounts.lockout.LockoutHandler).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_USERNAME_FAILURE_LIMIT = envint("AXES_USERNAME_FAILURE_LIMIT", "50")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+# Attempts refused during a lock are not counted: one address adds at most
+# AXES_FAILURE_LIMIT failures to a username's count from every address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A success forgets that account's failures only (accounts.lockout.forget_failures):
 # axes' own reset would also forget every failure from the address.
 AXES_RESET_ON_SUCCESS = False

@@ -70,6 +70,14 @@ class TokenView(ApiViewMixin, APIView):
         )
         return Response({"token": raw, "name": token.name}, status=201)
 
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "POST":
+            # The answer carries the raw token: no cache, not even the caller's
+            # own, may keep it (ApiViewMixin's private, no-cache would allow that).
+            response["Cache-Control"] = "no-store"
+        return response
+
     @schema.revoke_token
     def delete(self, request: Request) -> Response:
         token: ApiToken = request.auth

@@ -1,8 +1,6 @@
 // The copy button of the API tokens page. Optional: without it, the token sits
-// selected in a read-only field, ready to copy by hand.
-// What it says comes from the page, translated there: the data-* attributes of
-// this script's own element (data-copied, data-copied-status, data-copy-by-hand).
-const words = document.currentScript ? document.currentScript.dataset : {};
+// selected in a read-only field, ready to copy by hand. Its words come from the
+// page (data-* attributes), in the reader's language.
 document.querySelectorAll("[data-copy-target]").forEach((button) => {
   const field = document.getElementById(button.dataset.copyTarget);
   const status = document.querySelector("[data-copy-status]");
@@ -13,10 +11,12 @@ document.querySelectorAll("[data-copy-target]").forEach((button) => {
     field.select();
     try {
       await navigator.clipboard.writeText(field.value);
-      if (words.copied) button.textContent = words.copied;
-      if (status) status.textContent = words.copiedStatus || "";
+      if (button.dataset.copiedText) button.textContent = button.dataset.copiedText;
+      if (status) status.textContent = button.dataset.copiedStatus || "";
     } catch {
-      if (status) status.textContent = words.copyByHand || "";
+      if (status) {
+        status.textContent = button.dataset.copyByHand || "";
+      }
     }
   });
 });

@@ -30,6 +30,9 @@ def user_form(user, **overrides) -> dict:
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
         "groups": [g.pk for g in user.groups.all()],
+        # The API tokens inline (superusers only; these users have none).
+        "api_tokens-TOTAL_FORMS": "0",
+        "api_tokens-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
