@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications import planner
 from notifications.emails import build_email
@@ -65,7 +66,7 @@ def check_kinds(*, user: User, kinds: Iterable[str]) -> None:
     """Refuse kinds of email that `user` cannot receive (staff news for an end user)."""
     unknown = set(kinds) - set(kinds_for(user))
     if unknown:
-        raise ValidationError({name: "No such kind of email." for name in sorted(unknown)})
+        raise ValidationError({name: _("No such kind of email.") for name in sorted(unknown)})
 
 
 @transaction.atomic

@@ -97,80 +97,7 @@ def stored_names() -> list[str]:
 STATUSES = ["new", "open", "pending", "resolved", "closed"]
 PRIORITIES = ["low", "normal", "high", "urgent"]
 EVENT_KINDS = ["Created", "Status changed", "Priority changed", "Assigned", "Edited"]
-MARKED_ELSEWHERE = [
-    # i17-api: the status and priority labels (tickets/choices.py).
-    "New",
-    "Open",
-    "Pending",
-    "Resolved",
-    "Closed",
-    "Low",
-    "Normal",
-    "High",
-    "Urgent",
-    # i17-api: the models' verbose names and their fields' names (the queue's
-    # subject and reporter columns, the outbox's and the preferences' columns),
-    # the notification kinds and delivery statuses (notifications/models.py),
-    # and what the models' __str__ say (an email delivery's, an event's).
-    "Notification preferences of",
-    "A ticket is reported, or its reporter replies while unassigned",
-    "Staff reply to my ticket",
-    "My ticket is waiting on me, solved or closed",
-    "The reporter replies on a ticket assigned to me",
-    "An internal note on a ticket assigned to me",
-    "A ticket is assigned to me",
-    *(f"{kind} on ticket" for kind in [*EVENT_KINDS, "Message posted"]),
-    "to alice (failed)",
-    "to alice (sent)",
-    "to sam (queued)",
-    "Queued",
-    "Sent",
-    "Failed",
-    "email deliveries",
-    "Email deliveries",
-    "email delivery",
-    "notification preferences",
-    "Notification preferences",
-    "Next attempt at",
-    "Last error",
-    "Created at",
-    "Sent at",
-    "Attempts",
-    "Recipient",
-    "Event",
-    "Kind",
-    "Status",
-    "Email address",
-    "Tickets",
-    "tickets",
-    "Ticket",
-    "ticket",
-    "Users",
-    "users",
-    "User",
-    "user",
-    "Subject",
-    "Reporter",
-    # i17-web: the audit trail's wording (tickets/timeline.py audit_text), which
-    # quotes the stored values.
-    "opened the ticket",
-    "set status",
-    "set priority",
-    "unassigned",
-    "assigned to",
-    "(was",
-    "edited the subject",
-    "edited the description",
-    "added an internal note",
-    "posted a message",
-    *(f"{old} → {new}" for old in STATUSES for new in STATUSES),
-    *(f"{old} → {new}" for old in PRIORITIES for new in PRIORITIES),
-    # The services' own messages (tickets/exceptions.py, notifications/services.py).
-    "This ticket is closed: it takes no more changes or messages.",
-    "No such kind of email.",
-]
-
-ALLOWED = [*USER_DATA, *BRAND, *LANGUAGE_NAMES, *THIRD_PARTY, *HASHER, *MARKED_ELSEWHERE]
+ALLOWED = [*USER_DATA, *BRAND, *LANGUAGE_NAMES, *THIRD_PARTY, *HASHER]
 
 
 def untranslated(response, *, also: list[str] = ()) -> list[str]:
@@ -459,10 +386,7 @@ def test_a_save_on_a_ticket_deleted_meanwhile(as_agent, superuser, tickets):
 
 def test_the_delete_page(as_superuser, tickets):
     url = reverse("admin:tickets_ticket_delete", args=[tickets["printer"].pk])
-    # TEMPORARY (i17-api): the names of the ticket's messages and events
-    # (tickets/models.py: their verbose names and __str__).
-    models = ["Messages", "Ticket events", "Message", "Ticket event", "on ticket"]
-    assert_marked(as_superuser, url, also=models)
+    assert_marked(as_superuser, url)
 
 
 # --- the add page --------------------------------------------------------------------------
@@ -631,11 +555,8 @@ def test_a_user_page(staff, reporter, other_agent):
     User.objects.filter(pk__in=[reporter.pk, other_agent.pk]).update(
         password="md5$1234567890$" + "0" * 32
     )
-    # TEMPORARY (i17-api): the permission list names every model (accounts,
-    # tickets: their verbose names).
-    models = ["API token", "message", "ticket event"]
     for user in (reporter, other_agent):
-        assert_marked(staff, reverse("admin:accounts_user_change", args=[user.pk]), also=models)
+        assert_marked(staff, reverse("admin:accounts_user_change", args=[user.pk]))
 
 
 def test_adding_a_user(as_superuser):
@@ -647,7 +568,7 @@ def test_adding_a_user(as_superuser):
 
 def test_the_console_offers_every_language(as_agent):
     html = assert_marked(as_agent, INDEX)
-    form = re.search(r'<form[^>]*action="/i18n/setlang/".*?</form>', html, re.S).group(0)
+    form = re.search(r'<form[^>]*action="/accounts/language/".*?</form>', html, re.S).group(0)
     for code, _ in settings.LANGUAGES:
         assert f'value="{code}"' in form
     assert 'name="next" value="/admin/"' in form

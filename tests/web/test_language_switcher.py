@@ -26,7 +26,7 @@ def test_every_language_is_offered_in_its_own_name_the_current_one_selected(clie
 
 
 def test_choosing_a_language_switches_the_pages_and_comes_back(client):
-    response = client.post("/i18n/setlang/", {"language": "de", "next": "/tickets/new/"})
+    response = client.post("/accounts/language/", {"language": "de", "next": "/tickets/new/"})
     assert response.status_code == 302
     assert response["Location"] == "/tickets/new/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
