@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "helpdesk.middleware.private_pages",
+    # Inside the language and the headers above, so its 400 page has them too.
+    "helpdesk.middleware.refuse_nul_in_query",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]

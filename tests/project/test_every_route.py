@@ -155,3 +155,13 @@ def test_the_api_docs_page_answers_options_with_the_methods_it_has(client):
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert client.head("/api/v1/docs/").status_code == 200
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_a_nul_in_any_query_parameter_is_a_400(route, world):
+    # PostgreSQL refuses NUL in text: a search or a filter holding one was a 500 there.
+    url = route.template % _values(route, world, existing=True)
+    client = _client("superuser", world)
+    for query in ("q=a%00b", "term=a%00b", "a%00b=1"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400, (url, query)
