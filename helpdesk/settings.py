@@ -275,14 +275,17 @@ TASKS = {
 NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", "5")
 NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")
 
-# Rate limits of the web forms (helpdesk.ratelimit), per client address or
-# per user: "N/s", "N/m", "N/h" or "N/d".
+# Rate limits (helpdesk.limits): "N/s", "N/m", "N/h" or "N/d". The web forms'
+# per client address; new tickets and messages per person, in every interface
+# (web, console, API, email in), with higher limits for staff.
 RATE_LIMITS = {
     "signup": os.getenv("RATE_SIGNUP", "10/h"),
     "password_reset": os.getenv("RATE_PASSWORD_RESET", "10/h"),
     "password_reset_email": os.getenv("RATE_PASSWORD_RESET_EMAIL", "3/h"),
     "report": os.getenv("RATE_REPORT", "30/h"),
     "reply": os.getenv("RATE_REPLY", "120/h"),
+    "report_staff": os.getenv("RATE_REPORT_STAFF", "300/h"),
+    "reply_staff": os.getenv("RATE_REPLY_STAFF", "600/h"),
 }
 for _name, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9]\d*/[smhd]", _rate):
