@@ -274,6 +274,15 @@ TASKS = {
 # Notification emails: tries per email, and the first retry's delay (each next one is 4x).
 NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", "5")
 NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")
+# A burst of changes to one ticket is no storm of email: one person gets at most
+# NOTIFICATIONS_BURST emails about one ticket in NOTIFICATIONS_WINDOW_MINUTES;
+# the rest wait and go as one digest when the window allows.
+NOTIFICATIONS_BURST = envint("NOTIFICATIONS_BURST", "3")
+NOTIFICATIONS_WINDOW_MINUTES = envint("NOTIFICATIONS_WINDOW_MINUTES", "10")
+if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
+    )
 
 # Rate limits (helpdesk.limits): "N/s", "N/m", "N/h" or "N/d". The web forms'
 # per client address; new tickets and messages per person, in every interface
