@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=True
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format worker check-deploy clean
+.PHONY: install messages run test lint format worker check-deploy clean
 
 # Reinstall only when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -19,6 +19,12 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 install: $(VENV)/.installed $(MO_FILES)
+
+# After changing a user-facing string: update the catalogs (needs GNU gettext),
+# then translate the new entries in locale/*/LC_MESSAGES/django.po.
+messages: install
+	$(DEV) $(PY) manage.py makemessages --no-obsolete --no-location \
+		--ignore='tests/*' --ignore='bench/*' --locale=de --locale=fr --locale=es
 
 run: install
 	$(DEV) $(PY) manage.py migrate --noinput

@@ -40,6 +40,15 @@ class HelpdeskUserChangeForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = HelpdeskUserChangeForm
     add_form = HelpdeskUserCreationForm
+    # Django's, with the language the person reads the product in beside their name.
+    fieldsets = (
+        DjangoUserAdmin.fieldsets[0],
+        (
+            DjangoUserAdmin.fieldsets[1][0],
+            {"fields": ("first_name", "last_name", "email", "language")},
+        ),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
     add_fieldsets = (
         (
             None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
@@ -63,6 +64,6 @@ class InputSerializer(serializers.Serializer):
             unknown = set(data) - set(self.fields) - self.ignored_fields
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown field."] for name in sorted(unknown)}
+                    {name: [_("Unknown field.")] for name in sorted(unknown)}
                 )
         return super().to_internal_value(data)

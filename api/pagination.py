@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -68,7 +69,8 @@ class KeysetPagination(BasePagination):
     # Public ordering name -> (model field, type of its values).
     ordering_fields: dict[str, tuple[str, type]] = {}
     default_ordering = ""
-    # For an ordering by an annotation: what to tell a request that lacks it.
+    # For an ordering by an annotation: what to tell a request that lacks it
+    # (lazily translated, e.g. gettext_lazy("Ordering by relevance needs a search.")).
     requires: dict[str, str] = {}
     # The largest id (and integer sort key) a cursor may hold: the most a 64-bit
     # key holds, unless the app bounds its ids more tightly.
@@ -95,13 +97,8 @@ class KeysetPagination(BasePagination):
             or not raw.isdigit()
             or not 1 <= int(raw) <= self.max_page_size
         ):
-            raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"Must be a whole number from 1 to {self.max_page_size}."
-                    ]
-                }
-            )
+            message = _("Must be a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
         return int(raw)
 
     def get_ordering(self, request: Request) -> Ordering:
@@ -110,10 +107,11 @@ class KeysetPagination(BasePagination):
             name = request.query_params.get(self.ordering_query_param, "") or name
         field_name = name.removeprefix("-")
         if field_name not in self.ordering_fields:
-            choices = ", ".join(self.ordering_choices())
-            raise ValidationError(
-                {self.ordering_query_param or "ordering": [f"Use one of: {choices}."]}
-            )
+            # Translators: %(choices)s lists orderings as the API takes them (identifiers).
+            message = _("Use one of: %(choices)s.") % {
+                "choices": ", ".join(self.ordering_choices())
+            }
+            raise ValidationError({self.ordering_query_param or "ordering": [message]})
         field, kind = self.ordering_fields[field_name]
         return Ordering(name=name, field=field, descending=name.startswith("-"), kind=kind)
 
@@ -133,18 +131,14 @@ class KeysetPagination(BasePagination):
                 raise ValueError
             value = self._parse_key(raw_value, ordering.kind)
         except (ValueError, TypeError, KeyError, OverflowError, UnicodeError, binascii.Error):
-            raise ValidationError(
-                {self.cursor_query_param: ["Invalid cursor: use the next or previous link as is."]}
-            ) from None
+            message = _("Invalid cursor: use the next or previous link as is.")
+            raise ValidationError({self.cursor_query_param: [message]}) from None
         if name != ordering.name:
-            raise ValidationError(
-                {
-                    self.cursor_query_param: [
-                        "This cursor belongs to another ordering: keep the ordering of the "
-                        "request that gave it."
-                    ]
-                }
+            message = _(
+                "This cursor belongs to another ordering: keep the ordering of the "
+                "request that gave it."
             )
+            raise ValidationError({self.cursor_query_param: [message]})
         return direction, value, pk
 
     def _parse_key(self, raw: Any, kind: type) -> Any:
@@ -183,13 +177,8 @@ class KeysetPagination(BasePagination):
             queryset, self.ordering.field
         ):
             # An ordering by something only a filter provides (relevance, by `q`).
-            raise ValidationError(
-                {
-                    self.ordering_query_param or "ordering": [
-                        self.requires.get(self.ordering.field, "")
-                    ]
-                }
-            )
+            message = str(self.requires.get(self.ordering.field, ""))
+            raise ValidationError({self.ordering_query_param or "ordering": [message]})
         backwards = cursor is not None and cursor[0] == PREVIOUS
         queryset = queryset.order_by(*self.ordering.order_by(reverse=backwards))
         if cursor is not None:

@@ -20,6 +20,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
@@ -33,6 +36,25 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Where problem+json replaces Django's HTML error pages.
 API_PATH_PREFIX = "/api/"
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
+
+# A problem's title is the status phrase, in the reader's language. Python's
+# HTTPStatus gives the English one, for any status not listed here.
+TITLES = {
+    # Translators: HTTP status phrases, the title of an API error (RFC 9110 wording).
+    400: pgettext_lazy("HTTP status", "Bad Request"),
+    401: pgettext_lazy("HTTP status", "Unauthorized"),
+    403: pgettext_lazy("HTTP status", "Forbidden"),
+    404: pgettext_lazy("HTTP status", "Not Found"),
+    405: pgettext_lazy("HTTP status", "Method Not Allowed"),
+    406: pgettext_lazy("HTTP status", "Not Acceptable"),
+    409: pgettext_lazy("HTTP status", "Conflict"),
+    412: pgettext_lazy("HTTP status", "Precondition Failed"),
+    413: pgettext_lazy("HTTP status", "Content Too Large"),
+    415: pgettext_lazy("HTTP status", "Unsupported Media Type"),
+    429: pgettext_lazy("HTTP status", "Too Many Requests"),
+    500: pgettext_lazy("HTTP status", "Internal Server Error"),
+    503: pgettext_lazy("HTTP status", "Service Unavailable"),
+}
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -48,12 +70,17 @@ def problem_response(
     extra: dict | None = None,
     headers: dict | None = None,
 ) -> JsonResponse:
-    """An RFC 9457 problem details response, in the API's one error shape."""
+    """An RFC 9457 problem details response, in the API's one error shape.
+
+    `title` and `detail` are for people, in the active language (the request's
+    Accept-Language, through LocaleMiddleware); `code` is for programs and the
+    same in every language.
+    """
     body = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": str(title or TITLES.get(status) or HTTPStatus(status).phrase),
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
         "code": code,
         **(extra or {}),
     }
@@ -75,7 +102,7 @@ class Problem(exceptions.APIException):
 
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -88,9 +115,14 @@ def problem_exception_handler(exc: Exception, context: dict) -> JsonResponse | N
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge(
-            "The request body is larger than the limit of "
-            f"{body_limit_in_words()}; send less (text fields hold at most "
-            f"{TEXT_MAX_LENGTH:,} characters)."
+            _(
+                "The request body is larger than the limit of %(limit)s; send less "
+                "(text fields hold at most %(length)s characters)."
+            )
+            % {
+                "limit": body_limit_in_words(localized=True),
+                "length": number_format(TEXT_MAX_LENGTH, force_grouping=True),
+            }
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -152,12 +184,24 @@ def _summary(errors: dict[str, list[str]]) -> str:
         " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
         for name, messages in errors.items()
     ]
-    return " ".join(parts) or "Invalid input."
+    return " ".join(parts) or _("Invalid input.")
 
 
-def body_limit_in_words() -> str:
-    """DATA_UPLOAD_MAX_MEMORY_SIZE as people say it: "1 MB"."""
+def body_limit_in_words(*, localized: bool = False) -> str:
+    """DATA_UPLOAD_MAX_MEMORY_SIZE as people say it: "1 MB".
+
+    In English for the schema (which is the same for everyone), or `localized`
+    for an answer, in the reader's language.
+    """
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit and limit % (1024 * 1024) == 0:
-        return f"{limit // (1024 * 1024)} MB"
-    return f"{limit:,} bytes"
+        megabytes = limit // (1024 * 1024)
+        if not localized:
+            return f"{megabytes} MB"
+        # Translators: a size in megabytes, e.g. "1 MB".
+        return _("%(size)s MB") % {"size": number_format(megabytes, force_grouping=True)}
+    if not localized:
+        return f"{limit:,} bytes"
+    return ngettext("%(size)s byte", "%(size)s bytes", limit) % {
+        "size": number_format(limit, force_grouping=True)
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -26,10 +27,12 @@ def check_query_params(
     for name in request.query_params:
         values = request.query_params.getlist(name)
         if name not in known:
-            errors[name] = [f"Unknown query parameter; use: {', '.join(sorted(known))}."]
+            # Translators: %(known)s lists query parameter names (identifiers).
+            message = _("Unknown query parameter; use: %(known)s.")
+            errors[name] = [message % {"known": ", ".join(sorted(known))}]
         elif name not in repeatable and len(values) > 1:
-            errors[name] = ["Give this parameter once."]
+            errors[name] = [_("Give this parameter once.")]
         elif name not in may_be_empty and any(not v.strip() for v in values):
-            errors[name] = ["Give a value, or leave the parameter out."]
+            errors[name] = [_("Give a value, or leave the parameter out.")]
     if errors:
         raise ValidationError(errors)

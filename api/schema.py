@@ -4,7 +4,7 @@ An app's schema declarations (e.g. tickets/api/schema.py) list each operation's
 problems with `problems(...)` and add the statuses only they answer with their
 own descriptions. The problem serializers exist only for the schema: the API
 renders errors in api.problems. Importing this module registers the token
-authentication scheme.
+authentication scheme and the session one.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme as _SpectacularSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -103,6 +104,12 @@ WWW_AUTHENTICATE = OpenApiParameter(
     response=[401],
     description="How to authenticate: `Token`.",
 )
+
+
+class SessionScheme(_SpectacularSessionScheme):
+    """The browser session, as drf-spectacular describes DRF's (ours only words its errors)."""
+
+    target_class = "accounts.authentication.SessionAuthentication"
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -19,7 +19,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.run import SIZES, server_env
+from bench.base import SIZES
+from bench.database import server_env
 
 
 def best_of(calls: int, work: Callable[[], object]) -> float:

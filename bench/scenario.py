@@ -1,6 +1,6 @@
 """The benchmark's scenario, on the Django side: who asks for what, on which tickets.
 
-Run by bench/run.py in a process of its own per database (with the same
+Run by bench/database.py in a process of its own per database (with the same
 environment as the server under test), as
 
     python -m bench.scenario reads  OUT   # users, tokens, sessions, read specs
@@ -17,7 +17,7 @@ database holding exactly the load seed_load wrote.
 Each spec is a file of requests for bench/wrk.lua, one per line:
 METHOD<TAB>PATH<TAB>BODY. OUT/endpoints.json lists the endpoints with their
 headers, their specs (run and warm-up) and three probe requests, which
-bench/run.py sends one at a time to read their X-Query-Count.
+bench/measure.py sends one at a time to read their X-Query-Count.
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ def writes(out: Path, repeat: int) -> None:
     json_headers = ["Content-Type: application/json"]
     as_writer = [f"Authorization: Token {tokens['writer']}", *json_headers]
     as_staff = [f"Authorization: Token {tokens['staff']}", *json_headers]
-    post, status = "API post a message", "API change status"
+    status = "API change status"
     endpoints = [
         endpoint(
             out,
@@ -305,25 +305,19 @@ def writes(out: Path, repeat: int) -> None:
             kind="write",
             expect=201,
         ),
-        endpoint(
-            out,
-            "post_message",
-            post,
-            "reporter",
-            as_writer,
-            messages(1000, staff=False),
-            kind="write",
-            expect=201,
-        ),
-        endpoint(
-            out,
-            "post_message",
-            post,
-            "staff",
-            as_staff,
-            messages(1000, staff=True),
-            kind="write",
-            expect=201,
+        # The reporter's messages first, then staff's: the order the specs draw from rng.
+        *(
+            endpoint(
+                out,
+                "post_message",
+                "API post a message",
+                role,
+                headers,
+                messages(1000, staff=role == "staff"),
+                kind="write",
+                expect=201,
+            )
+            for role, headers in (("reporter", as_writer), ("staff", as_staff))
         ),
         endpoint(
             out,

@@ -1,5 +1,5 @@
 -- wrk script of the benchmark: cycles through the requests of a spec file and
--- prints the results as one JSON line. Run by bench/run.py as
+-- prints the results as one JSON line. Run by bench/wrk.py as
 --   wrk -t1 -c8 -d10s -s bench/wrk.lua -H 'Authorization: Token ...' http://127.0.0.1:8105 -- SPEC
 -- SPEC has one request per line, METHOD<TAB>PATH<TAB>BODY (BODY may be empty);
 -- headers come from wrk's -H options. With one thread the order is the file's,

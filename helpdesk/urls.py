@@ -6,9 +6,11 @@ from accounts.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("accounts/notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tickets.urls")),
     # The front page; settings.LOGOUT_REDIRECT_URL names it.
     path("", home, name="home"),

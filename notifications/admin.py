@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from notifications import services
 from notifications.models import EmailDelivery, NotificationKind, NotificationPreferences
@@ -23,7 +24,7 @@ from notifications.tasks import enqueue_delivery
 @admin.register(EmailDelivery)
 class EmailDeliveryAdmin(admin.ModelAdmin):
     list_display = [
-        "id",
+        "number",
         "kind",
         "recipient",
         "ticket_link",
@@ -49,7 +50,12 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     actions = ["retry"]
     show_full_result_count = False
 
-    @admin.display(description="ticket")
+    # Django's header for an id is "ID", in English whatever the language.
+    @admin.display(description=pgettext_lazy("an email delivery's number", "ID"), ordering="id")
+    def number(self, obj: EmailDelivery) -> int:
+        return obj.pk
+
+    @admin.display(description=gettext_lazy("ticket"))
     def ticket_link(self, obj: EmailDelivery) -> str:
         return f"#{obj.event.ticket_id}"
 
@@ -64,14 +70,20 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
         # the change permission on deliveries (helpdesk staff only view them).
         return request.user.has_perm("notifications.change_emaildelivery")
 
-    @admin.action(description="Try sending the selected failed emails again", permissions=["retry"])
+    @admin.action(
+        description=gettext_lazy("Try sending the selected failed emails again"),
+        permissions=["retry"],
+    )
     def retry(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
         failed = services.requeue_failed_deliveries(deliveries=queryset)
         for pk in failed:
             enqueue_delivery(pk)
-        self.message_user(
-            request, f"Queued {len(failed)} email(s) to be sent again.", messages.SUCCESS
+        queued = ngettext(
+            "Queued %(count)s email to be sent again.",
+            "Queued %(count)s emails to be sent again.",
+            len(failed),
         )
+        self.message_user(request, queued % {"count": len(failed)}, messages.SUCCESS)
 
 
 class PreferencesAdminForm(forms.ModelForm):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from notifications.models import EmailDelivery, NotificationKind
 from tickets import workflow
@@ -46,7 +48,19 @@ def preferences_link() -> str:
     return settings.SITE_URL + reverse("notification_preferences")
 
 
+def language_of(delivery: EmailDelivery) -> str:
+    """The recipient's language, else the site's: never the language of whoever acted."""
+    return delivery.recipient.language or settings.LANGUAGE_CODE
+
+
 def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    """The email of `delivery`, subject to footer in its recipient's language."""
+    language = language_of(delivery)
+    with translation.override(language):
+        return _build_email(delivery, language)
+
+
+def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternatives:
     event = delivery.event
     ticket = event.ticket
     context = {
@@ -68,7 +82,9 @@ def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
     # Subjects are single-line plain text (the services see to it); stay safe
     # with rows written before that rule or by the bulk loader.
     one_line = " ".join(ticket.subject.split())
-    subject = f"[#{ticket.pk}] {one_line}"
+    # Translators: an email's subject. Keep "[#%(number)s]" before the subject: mail
+    # programs and people recognise a ticket's emails by it.
+    subject = _("[#%(number)s] %(subject)s") % {"number": ticket.pk, "subject": one_line}
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     root = thread_root_id(ticket.pk)
@@ -78,6 +94,7 @@ def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
         "References": root,
         "List-Unsubscribe": f"<{context['preferences_url']}>",
         "Auto-Submitted": "auto-generated",
+        "Content-Language": language,
     }
     email = EmailMultiAlternatives(
         subject=subject,

@@ -4,15 +4,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationKind(models.TextChoices):
-    NEW_TICKET = "new_ticket", "A ticket is reported, or its reporter replies while unassigned"
-    STAFF_REPLY = "staff_reply", "Staff reply to my ticket"
-    STATUS_CHANGED = "status_changed", "My ticket is waiting on me, solved or closed"
-    REPORTER_REPLY = "reporter_reply", "The reporter replies on a ticket assigned to me"
-    INTERNAL_NOTE = "internal_note", "An internal note on a ticket assigned to me"
-    ASSIGNED = "assigned", "A ticket is assigned to me"
+    # Translators: kinds of email a person may turn on or off, as the preferences list them.
+    NEW_TICKET = (
+        "new_ticket",
+        _("A ticket is reported, or its reporter replies while unassigned"),
+    )
+    STAFF_REPLY = "staff_reply", _("Staff reply to my ticket")
+    STATUS_CHANGED = "status_changed", _("My ticket is waiting on me, solved or closed")
+    REPORTER_REPLY = "reporter_reply", _("The reporter replies on a ticket assigned to me")
+    INTERNAL_NOTE = "internal_note", _("An internal note on a ticket assigned to me")
+    ASSIGNED = "assigned", _("A ticket is assigned to me")
 
 
 # The kinds that only make sense for helpdesk staff.
@@ -32,6 +38,7 @@ class NotificationPreferences(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        verbose_name=_("user"),
         related_name="notification_preferences",
     )
     # Opt-in: a busy helpdesk would otherwise mail every agent about every ticket.
@@ -43,8 +50,8 @@ class NotificationPreferences(models.Model):
     assigned = models.BooleanField(NotificationKind.ASSIGNED.label, default=True)
 
     class Meta:
-        verbose_name = "notification preferences"
-        verbose_name_plural = "notification preferences"
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
         indexes = [
             # Staff who opted in to new tickets: the recipients of every new ticket.
             models.Index(
@@ -53,7 +60,7 @@ class NotificationPreferences(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Notification preferences of {self.user}"
+        return gettext("Notification preferences of %(user)s") % {"user": self.user}
 
     def wants(self, kind: str) -> bool:
         return bool(getattr(self, kind))
@@ -67,32 +74,39 @@ class EmailDelivery(models.Model):
     """One email to one person about one ticket event: the outbox and its record."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        # Translators: the state of an email in the outbox.
+        QUEUED = "queued", pgettext_lazy("email delivery", "Queued")
+        SENT = "sent", pgettext_lazy("email delivery", "Sent")
+        FAILED = "failed", pgettext_lazy("email delivery", "Failed")
 
     # No index of its own: the unique constraint on (event, recipient) leads with it.
     event = models.ForeignKey(
         "tickets.TicketEvent",
         on_delete=models.CASCADE,
+        verbose_name=_("event"),
         related_name="email_deliveries",
         db_index=False,
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        verbose_name=_("recipient"),
+        related_name="email_deliveries",
     )
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # When the next try is due; the sweep command re-queues deliveries long overdue.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "email delivery"
-        verbose_name_plural = "email deliveries"
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
         ordering = ["-created_at", "-id"]
         constraints = [
             # One email per person per event, however often the event is planned.
@@ -127,4 +141,9 @@ class EmailDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient} ({self.status})"
+        # Translators: an email in the outbox, e.g. "Staff reply to my ticket to alice (Sent)".
+        return gettext("%(kind)s to %(recipient)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "recipient": self.recipient,
+            "status": self.get_status_display(),
+        }

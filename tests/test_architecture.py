@@ -151,16 +151,6 @@ WRITES_ALLOWED: list[tuple[str, str | None, str]] = [
         "makes the demo's superuser; no service grants superuser (createsuperuser does)",
     ),
     (
-        "tickets/management/commands/explain_lists.py",
-        "token.delete()",
-        "drops the token it minted for its own probe (accounts.services.revoke_api_token fits)",
-    ),
-    (
-        "tickets/management/commands/explain_lists.py",
-        "reporter_token.delete()",
-        "the same, for the reporter's token",
-    ),
-    (
         "bench/scenario.py",
         "ApiToken.objects.filter(name=TOKEN_NAME).delete()",
         "the benchmark clears the tokens it minted in its own throw-away database",

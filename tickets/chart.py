@@ -1,7 +1,7 @@
 """The dashboard's bar chart of tickets created and resolved per day, laid out for SVG.
 
 Pure presentation: it turns the days tickets.dashboard read into geometry for
-templates/admin/tickets/activity_chart.svg, with no database access.
+templates/admin/tickets/activity_chart_svg.html, with no database access.
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import ngettext, pgettext
+
 if TYPE_CHECKING:
+    from datetime import date
+
     from tickets.dashboard import Day
 
 
@@ -59,6 +64,27 @@ def _nice_ceiling(value: int) -> int:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
+def day_label(day: date) -> str:
+    """A day as the chart's axis names it: "Mar 5"."""
+    # Translators: a day on the dashboard chart's axis, in Django's date format
+    # syntax (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date):
+    # "M j" is "Mar 5"; German might use "j. M" ("5. Mär").
+    return date_format(day, pgettext("dashboard chart day (date format)", "M j"))
+
+
+def bar_title(label: str, series: str, value: int) -> str:
+    """What a bar says when pointed at: "Mar 5: 7 created"."""
+    if series == "created":
+        # Translators: a bar's tooltip on the dashboard chart: the day, then how
+        # many tickets were opened that day.
+        text = ngettext("%(day)s: %(count)s created", "%(day)s: %(count)s created", value)
+    else:
+        # Translators: a bar's tooltip on the dashboard chart: the day, then how
+        # many tickets were resolved that day.
+        text = ngettext("%(day)s: %(count)s resolved", "%(day)s: %(count)s resolved", value)
+    return text % {"day": label, "count": number_format(value, force_grouping=True)}
+
+
 def activity_chart(days: list[Day]) -> ActivityChart:
     """Lay out a grouped bar chart of created and resolved tickets per day."""
     width, height = 720, 220
@@ -74,7 +100,7 @@ def activity_chart(days: list[Day]) -> ActivityChart:
     x_ticks: list[Tick] = []
     for i, day in enumerate(days):
         x = left + i * slot + slot * 0.1
-        label = f"{day.day:%b} {day.day.day}"
+        label = day_label(day.day)
         for offset, series, value in ((0, "created", day.created), (1, "resolved", day.resolved)):
             bars.append(
                 Bar(
@@ -83,7 +109,7 @@ def activity_chart(days: list[Day]) -> ActivityChart:
                     width=round(bar_width, 2),
                     height=round(bottom - y_of(value), 2),
                     series=series,
-                    title=f"{label}: {value} {series}",
+                    title=bar_title(label, series, value),
                 )
             )
         # A date under every seventh day, counting back from today so it is always labelled.
@@ -97,7 +123,7 @@ def activity_chart(days: list[Day]) -> ActivityChart:
                 )
             )
     y_ticks = [
-        Tick(round(y_of(v), 2), f"{v:,}")
+        Tick(round(y_of(v), 2), number_format(v, force_grouping=True))
         for v in sorted({0, top_value // 2, top_value})
         if v == 0 or v == top_value or top_value % 2 == 0
     ]

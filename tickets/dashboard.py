@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from tickets import workflow
 from tickets.models import Message, Ticket
@@ -61,7 +62,9 @@ class BoundedCount:
     capped: bool = False
 
     def __str__(self) -> str:
-        return f"{self.value:,}+" if self.capped else f"{self.value:,}"
+        # Grouped the reader's way: "10,000+", "10.000+", "10 000+".
+        number = number_format(self.value, force_grouping=True)
+        return f"{number}+" if self.capped else number
 
     def __int__(self) -> int:
         return self.value

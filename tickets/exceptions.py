@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketError(Exception):
     """Base of every domain error about tickets."""
 
     code = "ticket_error"
-    default_message = "The ticket could not be changed."
+    default_message = _("The ticket could not be changed.")
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
+        # In the language active where it is raised: the request's.
+        self.message = str(message or self.default_message)
         super().__init__(self.message)
 
 
@@ -27,14 +29,14 @@ class TicketNotFound(TicketError):
     """No such ticket, or one the user may not see (which we do not tell apart)."""
 
     code = "not_found"
-    default_message = "No such ticket."
+    default_message = _("No such ticket.")
 
 
 class NotAllowed(TicketError):
     """The user may see the ticket but may not do this to it."""
 
     code = "not_allowed"
-    default_message = "You are not allowed to do that."
+    default_message = _("You are not allowed to do that.")
 
 
 class InvalidTransition(TicketError):
@@ -46,14 +48,24 @@ class InvalidTransition(TicketError):
         self.current = current
         self.requested = requested
         self.allowed = tuple(allowed)
+        # The statuses are named by their values, as the API's `current`, `allowed`
+        # and request bodies name them; the interfaces that show labels say it
+        # their own way (tickets/views.py, tickets/admin/error_messages.py).
+        names = {"current": current, "requested": requested}
         if self.allowed:
-            choices = ", ".join(self.allowed)
-            message = (
-                f"A ticket that is {current} cannot be moved to {requested}; "
-                f"you may move it to: {choices}."
-            )
+            # Translators: %(current)s, %(requested)s and %(choices)s are status values
+            # as the API spells them (new, open, pending, resolved, closed): leave them
+            # untranslated.
+            message = gettext(
+                "A ticket that is %(current)s cannot be moved to %(requested)s; "
+                "you may move it to: %(choices)s."
+            ) % {**names, "choices": ", ".join(self.allowed)}
         else:
-            message = f"A ticket that is {current} cannot be moved to {requested}."
+            # Translators: %(current)s and %(requested)s are status values as the API
+            # spells them (new, open, pending, resolved, closed): leave them untranslated.
+            message = gettext("A ticket that is %(current)s cannot be moved to %(requested)s.") % (
+                names
+            )
         super().__init__(message)
 
 
@@ -66,8 +78,11 @@ class StaleVersion(TicketError):
         self.expected = expected
         self.current = current
         super().__init__(
-            f"The ticket has changed since you loaded it (you had version {expected}, "
-            f"it is now version {current}). Reload it and try again."
+            gettext(
+                "The ticket has changed since you loaded it (you had version %(expected)s, "
+                "it is now version %(current)s). Reload it and try again."
+            )
+            % {"expected": expected, "current": current}
         )
 
 
@@ -75,7 +90,7 @@ class TicketClosed(TicketError):
     """A closed ticket takes no edits and no messages."""
 
     code = "ticket_closed"
-    default_message = "This ticket is closed: it takes no more changes or messages."
+    default_message = _("This ticket is closed: it takes no more changes or messages.")
 
 
 class RateLimited(TicketError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
 
@@ -23,29 +24,32 @@ class VersionFields(forms.Form):
 
 class ReportIssueForm(forms.Form):
     subject = forms.CharField(
+        label=_("Subject"),
         max_length=SUBJECT_MAX_LENGTH,
         required=False,
-        help_text=(
+        help_text=_(
             "A short summary. If you leave it empty, we use the first line of the description."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     description = forms.CharField(
+        label=_("Description"),
         max_length=TEXT_MAX_LENGTH,
         strip=False,
-        help_text="What happened, what you expected, and anything you already tried.",
+        help_text=_("What happened, what you expected, and anything you already tried."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     priority = forms.ChoiceField(
+        label=_("Priority"),
         choices=Ticket.Priority.choices,
         initial=Ticket.Priority.NORMAL,
-        help_text="How much it gets in the way of your work.",
+        help_text=_("How much it gets in the way of your work."),
     )
 
 
 class ReplyForm(VersionFields):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=TEXT_MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -58,11 +62,15 @@ class StatusForm(VersionFields):
 
 class EditTicketForm(VersionFields):
     subject = forms.CharField(
+        label=_("Subject"),
         max_length=SUBJECT_MAX_LENGTH,
         required=False,
-        help_text="Leave empty to use the first line of the description.",
+        help_text=_("Leave empty to use the first line of the description."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     description = forms.CharField(
-        max_length=TEXT_MAX_LENGTH, strip=False, widget=forms.Textarea(attrs={"rows": 10})
+        label=_("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import EventKind, TicketPriority, TicketStatus
 from tickets.search import TicketSearchDocument
@@ -43,13 +45,18 @@ class Ticket(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        verbose_name=_("reporter"),
         related_name="reported_tickets",
         db_index=False,
     )
-    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
-    description = models.TextField(max_length=TEXT_MAX_LENGTH)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     # Priority as a number, so that lists order low < normal < high < urgent
     # from an index rather than alphabetically.
     priority_rank = models.GeneratedField(
@@ -69,13 +76,14 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        verbose_name=_("assignee"),
         related_name="assigned_tickets",
         db_index=False,
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     # Full-text search document, kept by PostgreSQL (NULL on SQLite); GIN-indexed
     # by migration 0003 because SQLite cannot create that index.
     search_vector = models.GeneratedField(
@@ -85,11 +93,13 @@ class Ticket(models.Model):
     )
     # Bumped by every change; clients send it back (If-Match, hidden form field)
     # so that a write based on a stale copy is refused instead of applied.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = TicketManager()
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -172,16 +182,25 @@ class Message(models.Model):
 
     # No index of its own: tickets_message_ticket leads with ticket_id.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False
+        Ticket,
+        on_delete=models.CASCADE,
+        verbose_name=_("ticket"),
+        related_name="messages",
+        db_index=False,
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        verbose_name=_("author"),
+        related_name="messages",
     )
-    body = models.TextField(max_length=TEXT_MAX_LENGTH)
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    body = models.TextField(_("body"), max_length=TEXT_MAX_LENGTH)
+    is_internal = models.BooleanField(_("is internal"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [
             # A ticket's conversation in order: the ticket page and the messages endpoint.
@@ -189,7 +208,10 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Message {self.pk} on ticket #{self.ticket_id}"
+        return gettext("Message %(id)s on ticket #%(ticket)s") % {
+            "id": self.pk,
+            "ticket": self.ticket_id,
+        }
 
 
 class TicketEvent(models.Model):
@@ -199,28 +221,41 @@ class TicketEvent(models.Model):
 
     # No index of its own: tickets_event_ticket leads with ticket_id.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+        Ticket,
+        on_delete=models.CASCADE,
+        verbose_name=_("ticket"),
+        related_name="events",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        verbose_name=_("actor"),
         related_name="ticket_events",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    # For "edited": which field changed.
-    field = models.CharField(max_length=20, blank=True)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # For "edited": which field changed (its name, an identifier).
+    # Translators: the column that names which field of a ticket an edit changed.
+    field = models.CharField(_("field"), max_length=20, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("message"),
+        related_name="events",
     )
     # True for events about internal notes, which end users never see.
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_internal = models.BooleanField(_("is internal"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -233,4 +268,8 @@ class TicketEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on ticket #{self.ticket_id}"
+        # Translators: e.g. "Status changed on ticket #12".
+        return gettext("%(kind)s on ticket #%(ticket)s") % {
+            "kind": self.get_kind_display(),
+            "ticket": self.ticket_id,
+        }

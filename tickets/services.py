@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk import limits
 from tickets import validation, workflow
@@ -93,6 +94,16 @@ def _differs(ticket: Ticket, name: str, value: Any) -> bool:
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != ticket.version:
         raise StaleVersion(expected=int(expected_version), current=ticket.version)
+
+
+def _staff_only(fields: set[str]) -> str:
+    """Why an end user may not change these staff-only fields: one sentence per case."""
+    if fields == {"priority"}:
+        return _("Only helpdesk staff may change the priority of a ticket.")
+    if fields == {"assignee"}:
+        return _("Only helpdesk staff may change the assignee of a ticket.")
+    # Both: they are all the staff-only fields (STAFF_FIELDS - REPORTER_FIELDS).
+    return _("Only helpdesk staff may change the assignee and priority of a ticket.")
 
 
 def _check_open(ticket: Ticket) -> None:
@@ -194,9 +205,9 @@ def report_issue(
     """Open a new ticket for `reporter`: by themselves, or by staff (`actor`) for them."""
     actor = actor or reporter
     if actor.pk != reporter.pk and not workflow.is_helpdesk_staff(actor):
-        raise NotAllowed("Only helpdesk staff may open tickets for someone else.")
+        raise NotAllowed(_("Only helpdesk staff may open tickets for someone else."))
     if not reporter.is_active:
-        raise NotAllowed("Inactive users cannot report issues.")
+        raise NotAllowed(_("Inactive users cannot report issues."))
     description = validation.clean_text(
         description, field="description", max_length=TEXT_MAX_LENGTH
     )
@@ -235,7 +246,10 @@ def modify_ticket(
     """
     unknown = set(changes) - MODIFIABLE_FIELDS
     if unknown:
-        raise ValidationError({name: f"'{name}' cannot be changed." for name in sorted(unknown)})
+        raise ValidationError(
+            # Translators: %(name)s is a field name as a program gave it (an identifier).
+            {name: _("'%(name)s' cannot be changed.") % {"name": name} for name in sorted(unknown)}
+        )
     locked = _lock(ticket, actor)
     _check_version(locked, expected_version)
     _check_open(locked)
@@ -245,8 +259,7 @@ def modify_ticket(
     # Sending back a staff-only field unchanged (a whole ticket PUT back, say) is no change.
     forbidden = {name for name in set(changes) - allowed if _differs(locked, name, changes[name])}
     if forbidden:
-        names = " and ".join(sorted(forbidden))
-        raise NotAllowed(f"Only helpdesk staff may change the {names} of a ticket.")
+        raise NotAllowed(_staff_only(forbidden))
     # What is left of the staff-only fields is unchanged: nothing to do for them.
     changes = {name: value for name, value in changes.items() if name in allowed}
 
@@ -363,8 +376,8 @@ def post_message(
     _check_open(locked)
     role = workflow.role_of(actor, locked)
     if is_internal and role != workflow.Role.STAFF:
-        raise NotAllowed("Only helpdesk staff may post internal notes.")
-    body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH, label="Message")
+        raise NotAllowed(_("Only helpdesk staff may post internal notes."))
+    body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH)
     _count_write(actor, "reply")
 
     now = timezone.now()
@@ -439,5 +452,5 @@ def delete_ticket(*, actor: User, ticket: Ticket | int) -> None:
     Only superusers may: everyone else closes tickets instead, which keeps the record.
     """
     if not (actor.is_active and actor.is_superuser):
-        raise NotAllowed("Only superusers may delete tickets.")
+        raise NotAllowed(_("Only superusers may delete tickets."))
     _lock(ticket, actor).delete()

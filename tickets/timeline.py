@@ -3,11 +3,13 @@
 Two readers, two voices, one module:
 
 - The web page tells the reporter's side. Messages and events form one
-  timeline, each event the end of a sentence whose subject is its actor
-  ("Sam" + "changed the status from New to Waiting on you"), statuses in the
-  reporter's words, and what arrived since the reader last looked marked new.
+  timeline, each event a whole sentence about its actor ("Sam changed the
+  status from New to Waiting on you", "You replied"), translated whole so
+  that every language may order and conjugate it, statuses in the reporter's
+  words, and what arrived since the reader last looked marked new.
 - The staff console's audit trail lists every event with its stored values
-  ("set status new → pending"), as markup for the console's ticket page.
+  ("set status new → pending"), as markup for the console's ticket page; a
+  line follows its actor's name, like a log.
 
 A new kind of event is worded here for both. Nothing here queries the
 database: callers pass in the messages and events they selected.
@@ -19,7 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tickets import workflow
 from tickets.choices import EventKind, TicketPriority, TicketStatus
@@ -37,14 +42,20 @@ Kind = EventKind
 
 # How the statuses read to the person who reported the ticket.
 STATUS_LABELS = {
-    Status.NEW: "New",
-    Status.OPEN: "Open",
-    Status.PENDING: "Waiting on you",
-    Status.RESOLVED: "Solved",
-    Status.CLOSED: "Closed",
+    Status.NEW: pgettext_lazy("ticket status", "New"),
+    Status.OPEN: pgettext_lazy("ticket status", "Open"),
+    # Translators: a ticket's status as its reporter reads it: the helpdesk needs their answer.
+    Status.PENDING: _("Waiting on you"),
+    # Translators: a ticket's status as its reporter reads it (stored as "resolved").
+    Status.RESOLVED: pgettext_lazy("ticket status", "Solved"),
+    Status.CLOSED: pgettext_lazy("ticket status", "Closed"),
 }
 # ...and to anyone else who opens it (staff).
-OTHERS_STATUS_LABELS = {**STATUS_LABELS, Status.PENDING: "Waiting on the reporter"}
+OTHERS_STATUS_LABELS = {
+    **STATUS_LABELS,
+    # Translators: a ticket's status as staff read it: the helpdesk needs the reporter's answer.
+    Status.PENDING: _("Waiting on the reporter"),
+}
 PRIORITY_LABELS = dict(TicketPriority.choices)
 
 # The events the web timeline shows beside the messages (whose own
@@ -70,9 +81,11 @@ def from_micros(value: Any) -> datetime | None:
 
 def person(user: User | None, viewer: User | None = None) -> str:
     if user is None:
-        return "The helpdesk"
+        # Translators: who did something when no person did (a time-based rule).
+        return gettext("The helpdesk")
     if viewer is not None and user.pk == viewer.pk:
-        return "You"
+        # Translators: the person reading the page, in place of their name ("Reported by: You").
+        return pgettext("the reader, in place of their name", "You")
     return user.get_full_name() or user.username
 
 
@@ -82,39 +95,163 @@ def status_labels(viewer: User, ticket: Ticket) -> dict[str, str]:
 
 # --- wording -----------------------------------------------------------------
 
-REPLIED = "replied"
+# Each sentence of the web timeline twice: said of someone else, where
+# %(actor)s is their name (or "The helpdesk"), and said of the reader, where
+# %(actor)s is "You", as languages conjugate the verb for each. The pairs are
+# (someone else, the reader). Whole sentences, so translators may reorder them.
+_SAID = {
+    "status": (
+        pgettext_lazy(
+            "timeline: by someone else",
+            # Translators: %(actor)s is who did it (a name, or "The helpdesk").
+            "%(actor)s changed the status from %(old)s to %(new)s",
+        ),
+        pgettext_lazy(
+            "timeline: by the reader",
+            # Translators: %(actor)s is "You": conjugate for it, or drop it if your language may.
+            "%(actor)s changed the status from %(old)s to %(new)s",
+        ),
+    ),
+    "priority": (
+        pgettext_lazy(
+            "timeline: by someone else", "%(actor)s changed the priority from %(old)s to %(new)s"
+        ),
+        pgettext_lazy(
+            "timeline: by the reader", "%(actor)s changed the priority from %(old)s to %(new)s"
+        ),
+    ),
+    "unassigned": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s unassigned this ticket"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s unassigned this ticket"),
+    ),
+    "took": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s took this ticket"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s took this ticket"),
+    ),
+    "assigned": (
+        pgettext_lazy(
+            "timeline: by someone else",
+            # Translators: %(assignee)s is a username.
+            "%(actor)s assigned this ticket to %(assignee)s",
+        ),
+        pgettext_lazy("timeline: by the reader", "%(actor)s assigned this ticket to %(assignee)s"),
+    ),
+    "subject": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the subject"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the subject"),
+    ),
+    "description": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the description"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the description"),
+    ),
+    "edited": (
+        # Translators: %(field)s is the name of a field of the ticket.
+        pgettext_lazy("timeline: by someone else", "%(actor)s edited the %(field)s"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s edited the %(field)s"),
+    ),
+    "reported": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s reported this"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s reported this"),
+    ),
+    "replied": (
+        pgettext_lazy("timeline: by someone else", "%(actor)s replied"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s replied"),
+    ),
+    "other": (
+        # Translators: an event with no sentence of its own; %(event)s is its kind, e.g. "Created".
+        pgettext_lazy("timeline: by someone else", "%(actor)s: %(event)s"),
+        pgettext_lazy("timeline: by the reader", "%(actor)s: %(event)s"),
+    ),
+}
 
 
-def _edited(event: TicketEvent) -> str:
-    return f"edited the {event.field}"
-
-
-def _otherwise(event: TicketEvent) -> str:
-    # A kind without wording of its own reads as its name.
-    return event.get_kind_display().lower()
-
-
-def describe(event: TicketEvent, labels: dict[str, str] = STATUS_LABELS) -> str:
-    """An event as the end of a sentence whose subject is its actor."""
+def _wording(event: TicketEvent, labels: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Which of _SAID tells `event`, and the values it needs besides the actor."""
     if event.kind == Kind.STATUS_CHANGED:
         old = labels.get(event.old_value, event.old_value)
         new = labels.get(event.new_value, event.new_value)
-        return f"changed the status from {old} to {new}"
+        return "status", {"old": old, "new": new}
     if event.kind == Kind.PRIORITY_CHANGED:
         old = PRIORITY_LABELS.get(event.old_value, event.old_value)
         new = PRIORITY_LABELS.get(event.new_value, event.new_value)
-        return f"changed the priority from {old} to {new}"
+        return "priority", {"old": old, "new": new}
     if event.kind == Kind.ASSIGNED:
         if not event.new_value:
-            return "unassigned this ticket"
+            return "unassigned", {}
         if event.actor is not None and event.actor.username == event.new_value:
-            return "took this ticket"
-        return f"assigned this ticket to {event.new_value}"
+            return "took", {}
+        return "assigned", {"assignee": event.new_value}
     if event.kind == Kind.EDITED:
-        return _edited(event)
+        if event.field in ("subject", "description"):
+            return event.field, {}
+        return "edited", {"field": event.field}
     if event.kind == Kind.MESSAGE_POSTED:
-        return REPLIED
-    return _otherwise(event)
+        return "replied", {}
+    return "other", {"event": event.get_kind_display()}
+
+
+def _template(key: str, actor: User | None, viewer: User) -> str:
+    by_reader = actor is not None and actor.pk == viewer.pk
+    return str(_SAID[key][1 if by_reader else 0])
+
+
+def _markup(template: str, /, **values: Any) -> SafeString:
+    """A translated sentence with its values, as markup: both escaped, unless already safe."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(template) % escaped)  # noqa: S308 (all escaped above)
+
+
+def _sentence_html(
+    template: str, values: dict[str, Any], actor: SafeString, *, rest_class: str = ""
+) -> SafeString:
+    """The sentence as markup, the actor's markup in place of %(actor)s.
+
+    With `rest_class`, the words around the actor are wrapped in a span of that
+    class, so they can be styled apart from the name wherever the translation
+    puts it.
+    """
+    parts: list[str] = []
+    for i, piece in enumerate(template.split("%(actor)s")):
+        if i:
+            parts.append(actor)
+        text = _markup(piece, **values)
+        words = text.strip()
+        if rest_class and words:
+            # Only whitespace is cut off the escaped text: what is left stays safe.
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            words = mark_safe(words)  # noqa: S308
+            text = format_html('{}<span class="{}">{}</span>{}', lead, rest_class, words, trail)
+        parts.append(text)
+    return mark_safe("".join(parts))  # noqa: S308 (each part is escaped)
+
+
+def _actor_html(name: str, *, is_staff: bool) -> SafeString:
+    if is_staff:
+        return format_html(
+            '<span class="entry-author">{}</span> <span class="tag tag-staff">{}</span>',
+            name,
+            # Translators: a tag beside the name of someone who works the helpdesk.
+            pgettext("a person's role", "Staff"),
+        )
+    return format_html('<span class="entry-author">{}</span>', name)
+
+
+def reported(ticket: Ticket, viewer: User) -> SafeString:
+    """The head of the ticket's first entry, its description: who reported it."""
+    template = _template("reported", ticket.reporter, viewer)
+    name = _actor_html(person(ticket.reporter, viewer), is_staff=False)
+    return _sentence_html(template, {}, name, rest_class="entry-what")
+
+
+def said(event: TicketEvent, viewer: User, labels: dict[str, str] = STATUS_LABELS) -> str:
+    """An event as a whole sentence, to the eyes of `viewer`."""
+    key, values = _wording(event, labels)
+    template = _template(key, event.actor, viewer)
+    return template % {"actor": person(event.actor, viewer), **values}
+
+
+# Audit trail lines follow the actor's name, like a log: "sam · set status new → pending".
+_CHANGE = '<span class="hd-change">{} → {}</span>'
 
 
 def audit_text(event: TicketEvent) -> SafeString:
@@ -123,41 +260,53 @@ def audit_text(event: TicketEvent) -> SafeString:
     Staff see the stored values, old → new, so the trail shows exactly what
     was written.
     """
-    change = '<span class="hd-change">{} → {}</span>'
     if event.kind == Kind.CREATED:
-        return format_html("{}", "opened the ticket")
+        # Translators: the console's audit trail: a line after who did it, like a log entry.
+        return _markup(pgettext("audit trail", "opened the ticket"))
     if event.kind == Kind.STATUS_CHANGED:
-        return format_html("set status " + change, event.old_value, event.new_value)
+        change = format_html(_CHANGE, event.old_value, event.new_value)
+        return _markup(pgettext("audit trail", "set status %(change)s"), change=change)
     if event.kind == Kind.PRIORITY_CHANGED:
-        return format_html("set priority " + change, event.old_value, event.new_value)
+        change = format_html(_CHANGE, event.old_value, event.new_value)
+        return _markup(pgettext("audit trail", "set priority %(change)s"), change=change)
     if event.kind == Kind.ASSIGNED:
         if not event.new_value:
-            return format_html('unassigned <span class="hd-change">{}</span>', event.old_value)
-        was = format_html(" (was {})", event.old_value) if event.old_value else ""
-        return format_html('assigned to <span class="hd-change">{}</span>{}', event.new_value, was)
+            old = format_html('<span class="hd-change">{}</span>', event.old_value)
+            return _markup(pgettext("audit trail", "unassigned %(assignee)s"), assignee=old)
+        new = format_html('<span class="hd-change">{}</span>', event.new_value)
+        if event.old_value:
+            return _markup(
+                pgettext("audit trail", "assigned to %(assignee)s (was %(previous)s)"),
+                assignee=new,
+                previous=event.old_value,
+            )
+        return _markup(pgettext("audit trail", "assigned to %(assignee)s"), assignee=new)
     if event.kind == Kind.EDITED:
         if event.field == "subject":
-            return format_html(
-                '{} <span class="hd-change">“{}” → “{}”</span>',
-                _edited(event),
-                event.old_value,
-                event.new_value,
+            change = format_html(
+                '<span class="hd-change">“{}” → “{}”</span>', event.old_value, event.new_value
             )
-        return format_html("{}", _edited(event))
+            return _markup(pgettext("audit trail", "edited the subject %(change)s"), change=change)
+        if event.field == "description":
+            return _markup(pgettext("audit trail", "edited the description"))
+        return _markup(pgettext("audit trail", "edited the %(field)s"), field=event.field)
     if event.kind == Kind.MESSAGE_POSTED:
-        what = "added an internal note" if event.is_internal else "posted a message"
+        if event.is_internal:
+            what = pgettext("audit trail", "added an internal note")
+        else:
+            what = pgettext("audit trail", "posted a message")
         return format_html('<a href="#message-{}">{}</a>', event.message_id, what)
-    return format_html("{}", _otherwise(event))
+    return format_html("{}", event.get_kind_display())
 
 
 def sentences(viewer: User, events: Iterable[TicketEvent], labels: dict[str, str]) -> list[str]:
     """The events as whole sentences, each said once, in order."""
-    said: list[str] = []
+    said_: list[str] = []
     for event in events:
-        sentence = f"{person(event.actor, viewer)} {describe(event, labels)}"
-        if sentence not in said:
-            said.append(sentence)
-    return said
+        sentence = said(event, viewer, labels)
+        if sentence not in said_:
+            said_.append(sentence)
+    return said_
 
 
 # --- the web page's timeline -------------------------------------------------
@@ -165,20 +314,40 @@ def sentences(viewer: User, events: Iterable[TicketEvent], labels: dict[str, str
 
 @dataclass
 class Entry:
-    """One item of a ticket's timeline: a message or an event."""
+    """One item of a ticket's timeline: a message or an event.
+
+    `text` is its sentence ("Sam changed the status from New to Open"), and
+    `html` the same sentence as the page shows it, the name marked up.
+    """
 
     at: datetime
     message: Message | None = None
     event: TicketEvent | None = None
-    author: str = ""
     initial: str = ""
     is_staff: bool = False
     is_new: bool = False
     text: str = ""
+    html: SafeString | str = ""
 
     @property
     def anchor(self) -> str:
         return f"message-{self.message.pk}" if self.message else f"event-{self.event.pk}"
+
+
+def _entry(
+    viewer: User, actor: User | None, key: str, values: dict[str, Any], *, rest_class: str = ""
+) -> dict[str, Any]:
+    """The fields of an Entry that say who did what."""
+    template = _template(key, actor, viewer)
+    name = person(actor, viewer)
+    is_staff = actor is not None and workflow.is_helpdesk_staff(actor)
+    return {
+        "is_staff": is_staff,
+        "text": template % {"actor": name, **values},
+        "html": _sentence_html(
+            template, values, _actor_html(name, is_staff=is_staff), rest_class=rest_class
+        ),
+    }
 
 
 def entries(
@@ -199,23 +368,20 @@ def entries(
         entry = Entry(
             at=message.created_at,
             message=message,
-            author=person(message.author, viewer),
             initial=message.author.username[:1].upper(),
-            is_staff=workflow.is_helpdesk_staff(message.author),
             is_new=since is not None
             and message.created_at > since
             and message.author_id != viewer.pk,
-            text=REPLIED,
+            **_entry(viewer, message.author, "replied", {}, rest_class="entry-what"),
         )
         keyed.append(((message.created_at, 0, message.pk), entry))
     for event in events:
+        key, values = _wording(event, labels)
         entry = Entry(
             at=event.created_at,
             event=event,
-            author=person(event.actor, viewer),
-            is_staff=event.actor is not None and workflow.is_helpdesk_staff(event.actor),
             is_new=since is not None and event.created_at > since and event.actor_id != viewer.pk,
-            text=describe(event, labels),
+            **_entry(viewer, event.actor, key, values),
         )
         keyed.append(((event.created_at, 1, event.pk), entry))
     return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]

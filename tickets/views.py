@@ -19,6 +19,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpdesk.forms import add_service_errors
@@ -62,11 +64,13 @@ class Tab:
 
 
 TABS = (
-    Tab("open", "Open", (Status.NEW, Status.OPEN)),
+    # Translators: the tab of the tickets still being worked on (new or open).
+    Tab("open", pgettext_lazy("tickets tab", "Open"), (Status.NEW, Status.OPEN)),
     Tab("waiting", STATUS_LABELS[Status.PENDING], (Status.PENDING,)),
     Tab("solved", STATUS_LABELS[Status.RESOLVED], (Status.RESOLVED,)),
     Tab("closed", STATUS_LABELS[Status.CLOSED], (Status.CLOSED,)),
-    Tab("all", "All", None),
+    # Translators: the tab of all one's tickets, whatever their status.
+    Tab("all", pgettext_lazy("tickets tab", "All"), None),
 )
 TABS_BY_KEY = {tab.key: tab for tab in TABS}
 
@@ -97,16 +101,20 @@ def _get_ticket(request: HttpRequest, pk: int) -> Ticket:
 def _explain(exc: TicketError) -> str:
     """What a refused change means to the person who tried it."""
     if isinstance(exc, StaleVersion):
-        return (
+        return _(
             "This ticket changed after you loaded the page, so your change was not applied. "
             "What changed is marked below: check it and try again."
         )
     if isinstance(exc, InvalidTransition):
         current = STATUS_LABELS.get(exc.current, exc.current)
         requested = STATUS_LABELS.get(exc.requested, exc.requested)
-        return f"This ticket is {current} now, so it cannot be changed to {requested}."
+        # Translators: both are a ticket's status, e.g. "Waiting on you" and "Closed".
+        return _("This ticket is %(current)s now, so it cannot be changed to %(requested)s.") % {
+            "current": current,
+            "requested": requested,
+        }
     if isinstance(exc, TicketClosed):
-        return (
+        return _(
             "This ticket is closed, so it takes no more changes or replies. "
             "If you still need help, report a new issue."
         )
@@ -151,6 +159,7 @@ def _render_detail(
         "edited": timeline.description_edited(entries),
         "new_count": sum(entry.is_new for entry in entries),
         "reporter_name": timeline.person(ticket.reporter, user),
+        "reported_this": timeline.reported(ticket, user),
         "assignee_name": timeline.person(ticket.assignee, user) if ticket.assignee else "",
         "is_reporter": ticket.reporter_id == user.pk,
         "can_solve": Status.RESOLVED in allowed,
@@ -158,8 +167,28 @@ def _render_detail(
         "can_edit": workflow.role_of(user, ticket) is not None and not ticket.is_closed,
         "reply_form": reply_form or ReplyForm(initial=state),
         "state": state,
+        # The language switcher brings the reader back here, not to the reply's address.
+        "language_next": ticket.get_absolute_url(),
     }
     return render(request, "tickets/detail.html", context)
+
+
+def _stale_reply(changes: list[str]) -> str:
+    """What a reply posted from a stale page tells its author: what changed meanwhile."""
+    if not changes:
+        return _(
+            "Your reply was posted. The ticket changed while you were writing. "
+            "New items are marked below."
+        )
+    listed = "; ".join(changes[:4])
+    if len(changes) > 4:
+        # Translators: ends a list of changes that goes on; %(changes)s is the list so far.
+        listed = _("%(changes)s; and more") % {"changes": listed}
+    return _(
+        # Translators: %(changes)s lists what others did meanwhile, e.g. "Sam replied; Sam …".
+        "Your reply was posted. The ticket changed while you were writing: %(changes)s. "
+        "New items are marked below."
+    ) % {"changes": listed}
 
 
 def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) -> list[str]:
@@ -231,8 +260,11 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Thanks, your issue is reported as ticket #{ticket.pk}. "
-                "We will answer here; you can add details below at any time.",
+                _(
+                    "Thanks, your issue is reported as ticket #%(number)s. "
+                    "We will answer here; you can add details below at any time."
+                )
+                % {"number": ticket.pk},
             )
             return redirect(ticket)
     return render(request, "tickets/new.html", {"form": form})
@@ -274,18 +306,12 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
         changes = []
         if seen_at is not None:
             changes = _changes_since(request.user, fresh, seen_at, message.created_at)
-        summary = "; ".join(changes[:4]) + ("; and more" if len(changes) > 4 else "")
-        messages.warning(
-            request,
-            "Your reply was posted. The ticket changed while you were writing"
-            + (f": {summary}." if summary else ".")
-            + " New items are marked below.",
-        )
+        messages.warning(request, _stale_reply(changes))
         return HttpResponseRedirect(_detail_url(fresh, since=seen, anchor=f"message-{message.pk}"))
     if fresh.status != ticket.status and fresh.status == Status.OPEN:
-        messages.success(request, "Your reply was posted and the ticket is open again.")
+        messages.success(request, _("Your reply was posted and the ticket is open again."))
     else:
-        messages.success(request, "Your reply was posted.")
+        messages.success(request, _("Your reply was posted."))
     return HttpResponseRedirect(_detail_url(fresh, anchor=f"message-{message.pk}"))
 
 
@@ -295,7 +321,7 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(request, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That request was incomplete. Please try again from this page.")
+        messages.error(request, _("That request was incomplete. Please try again from this page."))
         return redirect(ticket)
     status = form.cleaned_data["status"]
     try:
@@ -312,12 +338,14 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
     if status == Status.RESOLVED:
         messages.success(
             request,
-            "Marked as solved. Glad it is sorted! If the problem comes back, reopen the ticket.",
+            _("Marked as solved. Glad it is sorted! If the problem comes back, reopen the ticket."),
         )
     elif status == Status.OPEN:
-        messages.success(request, "Ticket reopened. The helpdesk will pick it up again.")
+        messages.success(request, _("Ticket reopened. The helpdesk will pick it up again."))
     else:
-        messages.success(request, f"Status changed to {STATUS_LABELS[status]}.")
+        messages.success(
+            request, _("Status changed to %(status)s.") % {"status": STATUS_LABELS[status]}
+        )
     return redirect(ticket)
 
 
@@ -368,8 +396,8 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(ticket)
         else:
             if updated.version == ticket.version:
-                messages.info(request, "Nothing to save: the ticket already says that.")
+                messages.info(request, _("Nothing to save: the ticket already says that."))
             else:
-                messages.success(request, "Your changes are saved.")
+                messages.success(request, _("Your changes are saved."))
             return redirect(updated)
     return render(request, "tickets/edit.html", {"form": form, "ticket": ticket, "stale": stale})

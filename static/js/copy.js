@@ -1,5 +1,8 @@
 // The copy button of the API tokens page. Optional: without it, the token sits
 // selected in a read-only field, ready to copy by hand.
+// What it says comes from the page, translated there: the data-* attributes of
+// this script's own element (data-copied, data-copied-status, data-copy-by-hand).
+const words = document.currentScript ? document.currentScript.dataset : {};
 document.querySelectorAll("[data-copy-target]").forEach((button) => {
   const field = document.getElementById(button.dataset.copyTarget);
   const status = document.querySelector("[data-copy-status]");
@@ -10,10 +13,10 @@ document.querySelectorAll("[data-copy-target]").forEach((button) => {
     field.select();
     try {
       await navigator.clipboard.writeText(field.value);
-      button.textContent = "Copied";
-      if (status) status.textContent = "The token is on your clipboard.";
+      if (words.copied) button.textContent = words.copied;
+      if (status) status.textContent = words.copiedStatus || "";
     } catch {
-      if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected token.";
+      if (status) status.textContent = words.copyByHand || "";
     }
   });
 });

@@ -3,7 +3,9 @@
 Playwright's own browser download does not work on our machines, so these use
 Debian's Chromium at /usr/bin/chromium (or $CHROMIUM). Without it they skip,
 saying how to enable them. Screenshots go to artifacts/screenshots/ (not
-committed): look at them after a run.
+committed): look at them after a run. Every tab a test opens is watched for
+what the Content Security Policy blocks and checked with axe-core
+(accessibility.py): either fails the test.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.browser.accessibility import AccessibilityWatch, watch_accessibility
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls
 # that tests make beside it are still synchronous and safe.
@@ -49,48 +57,60 @@ def browser():
         browser.close()
 
 
-def _watch_for_csp_violations(page) -> list[str]:
+def _watch_for_csp_violations(page: Page, blocked: list[str]) -> None:
     """Collect what the Content Security Policy blocked: every page must run without it."""
-    blocked: list[str] = []
     page.on(
         "console",
         lambda message: (
             blocked.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    return blocked
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    blocked = _watch_for_csp_violations(page)
-    yield page
-    context.close()
-    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
 
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open more pages, each in a context of its own (another person's browser)."""
-    contexts = []
+    """Open pages, each in a context of its own (another person's browser).
 
-    def make(viewport: dict | None = None):
-        context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server.url)
+    `new_page(viewport=..., **context_options)` takes Playwright's context
+    options (permissions, java_script_enabled, ...). Every page is watched for
+    what the Content Security Policy blocks and checked with axe-core (see
+    accessibility.py); either fails the test when it ends.
+    """
+    contexts: list[BrowserContext] = []
+    blocked: list[str] = []
+    watches: list[AccessibilityWatch] = []
+
+    def make(viewport: dict | None = None, **context_options) -> Page:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, base_url=live_server.url, **context_options
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        watched.append(_watch_for_csp_violations(page))
+        _watch_for_csp_violations(page, blocked)
+        # axe runs as script in the page: with scripts off its timers never
+        # fire. The same pages are checked in the tests that leave them on.
+        if context_options.get("java_script_enabled", True):
+            watches.append(watch_accessibility(page))
         return page
 
-    watched: list[list[str]] = []
     yield make
-    for context in contexts:
-        context.close()
-    blocked = [text for texts in watched for text in texts]
-    assert blocked == [], f"The Content Security Policy blocked: {blocked}"
+    try:
+        for watch in watches:
+            if not watch.page.is_closed():
+                watch.check_current_page()  # the page the test ended on
+    finally:
+        for context in contexts:
+            context.close()
+    problems = [f"The Content Security Policy blocked: {text}" for text in blocked]
+    problems += [f"axe-core found {finding}" for watch in watches for finding in watch.findings]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A desktop browser tab, checked as `new_page` describes."""
+    return new_page()
 
 
 @pytest.fixture

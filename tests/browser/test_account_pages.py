@@ -13,42 +13,31 @@ from tests.factories import make_ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_user_creates_copies_and_revokes_an_api_token(
-    browser, live_server, sign_in, screenshot, reporter
-):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 900},
-        permissions=["clipboard-read", "clipboard-write"],
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        sign_in(page, "alice")
-        page.locator(".account-menu summary").click()
-        page.get_by_role("link", name="API tokens").click()
-        expect(page).to_have_title("API tokens · Helpdesk")
-        page.get_by_label("Name").fill("Backup script")
-        page.get_by_role("button", name="Create token").click()
+def test_a_user_creates_copies_and_revokes_an_api_token(new_page, sign_in, screenshot, reporter):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    sign_in(page, "alice")
+    page.locator(".account-menu summary").click()
+    page.get_by_role("link", name="API tokens").click()
+    expect(page).to_have_title("API tokens · Helpdesk")
+    page.get_by_label("Name").fill("Backup script")
+    page.get_by_role("button", name="Create token").click()
 
-        value = page.get_by_label("Token value")
-        raw = value.input_value()
-        assert hash_token(raw) == ApiToken.objects.get().key_hash
-        page.get_by_role("button", name="Copy").click()
-        expect(page.get_by_role("button", name="Copied")).to_be_visible()
-        assert page.evaluate("navigator.clipboard.readText()") == raw
-        screenshot(page, "api-tokens")
+    value = page.get_by_label("Token value")
+    raw = value.input_value()
+    assert hash_token(raw) == ApiToken.objects.get().key_hash
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == raw
+    screenshot(page, "api-tokens")
 
-        page.reload()
-        expect(page.get_by_label("Token value")).to_have_count(0)
-        row = page.locator(".token-row", has_text="Backup script")
-        expect(row).to_contain_text("Never used")
-        row.locator("summary").click()
-        row.get_by_role("button", name="Revoke “Backup script”").click()
-        expect(page.get_by_role("status")).to_contain_text("Token “Backup script” revoked.")
-        assert not ApiToken.objects.exists()
-    finally:
-        context.close()
+    page.reload()
+    expect(page.get_by_label("Token value")).to_have_count(0)
+    row = page.locator(".token-row", has_text="Backup script")
+    expect(row).to_contain_text("Never used")
+    row.locator("summary").click()
+    row.get_by_role("button", name="Revoke “Backup script”").click()
+    expect(page.get_by_role("status")).to_contain_text("Token “Backup script” revoked.")
+    assert not ApiToken.objects.exists()
 
 
 def test_the_account_page_and_password_change(page, sign_in, screenshot, reporter):

@@ -90,7 +90,7 @@ def test_a_reply_from_a_stale_page_is_posted_and_says_what_changed(as_reporter, 
     new = [entry for entry in page.context["timeline"] if entry.is_new]
     assert [entry.message.body if entry.message else entry.text for entry in new] == [
         "Can you restart it?",
-        "changed the status from New to Waiting on you",
+        "Sam changed the status from New to Waiting on you",
     ]
 
 

@@ -40,9 +40,9 @@ def test_the_timeline_merges_messages_and_status_changes_oldest_first(as_reporte
     response = as_reporter.get(f"/tickets/{ticket.pk}/")
     assert timeline(response) == [
         ("message", "Can you send a screenshot?"),
-        ("event", "changed the status from New to Waiting on you"),
+        ("event", "Sam changed the status from New to Waiting on you"),
         ("message", "Here it is."),
-        ("event", "changed the status from Waiting on you to Open"),
+        ("event", "You changed the status from Waiting on you to Open"),
     ]
     # Staff replies are marked as such; the reporter's are not.
     assertContains(response, '<span class="tag tag-staff">Staff</span>', count=2)
@@ -60,11 +60,11 @@ def test_assignment_priority_and_edits_appear_in_the_timeline(
     services.modify_ticket(actor=agent, ticket=ticket, assignee=None)
     response = as_reporter.get(f"/tickets/{ticket.pk}/")
     assert timeline(response) == [
-        ("event", "changed the priority from Normal to Urgent"),
-        ("event", "took this ticket"),
-        ("event", "edited the description"),
-        ("event", "assigned this ticket to dana"),
-        ("event", "unassigned this ticket"),
+        ("event", "Sam changed the priority from Normal to Urgent"),
+        ("event", "Sam took this ticket"),
+        ("event", "You edited the description"),
+        ("event", "Sam assigned this ticket to dana"),
+        ("event", "Sam unassigned this ticket"),
     ]
     assertContains(response, '<span class="tag">Edited</span>')
 
@@ -184,7 +184,7 @@ def test_staff_read_pending_as_waiting_on_the_reporter(as_agent, reporter, agent
     services.change_status(actor=agent, ticket=ticket, status="pending")
     response = as_agent.get(f"/tickets/{ticket.pk}/")
     assert timeline(response) == [
-        ("event", "changed the status from New to Waiting on the reporter")
+        ("event", "You changed the status from New to Waiting on the reporter")
     ]
     assertContains(response, "<dt>Status</dt><dd>Waiting on the reporter</dd>")
 

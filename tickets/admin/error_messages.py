@@ -20,7 +20,10 @@ from __future__ import annotations
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from tickets.admin.wording import status_in_sentence
 from tickets.exceptions import (
     InvalidTransition,
     StaleVersion,
@@ -39,32 +42,55 @@ def error_message(
     `ticket_id` (None: a ticket being opened)."""
     if isinstance(exc, ValidationError):
         reason = " ".join(exc.messages)
-        return f"Not saved. {reason}" if where == "page" else reason
+        return _("Not saved. %(reason)s") % {"reason": reason} if where == "page" else reason
     if where == "skipped":
         return _skip_reason(exc)
     if where == "field":
         return exc.message
-    ticket = "the ticket" if ticket_id is None else f"ticket #{ticket_id}"
     if isinstance(exc, TicketNotFound):
-        return f"{ticket.capitalize()} was deleted meanwhile; nothing was saved."
+        if ticket_id is None:
+            return _("The ticket was deleted meanwhile; nothing was saved.")
+        return _("Ticket #%(number)s was deleted meanwhile; nothing was saved.") % {
+            "number": ticket_id
+        }
     if isinstance(exc, StaleVersion):
+        versions = {"number": ticket_id, "expected": exc.expected, "current": exc.current}
+        if ticket_id is None:
+            return (
+                _(
+                    "Not saved: someone else changed the ticket after you opened it "
+                    "(you had version %(expected)s, it is now version %(current)s). "
+                    "Nothing was overwritten. The conversation and history below are up to "
+                    "date and your input is kept; check it and save again."
+                )
+                % versions
+            )
         return (
-            f"Not saved: someone else changed {ticket} after you opened it "
-            f"(you had version {exc.expected}, it is now version {exc.current}). "
-            "Nothing was overwritten. The conversation and history below are up to date "
-            "and your input is kept; check it and save again."
+            _(
+                "Not saved: someone else changed ticket #%(number)s after you opened it "
+                "(you had version %(expected)s, it is now version %(current)s). "
+                "Nothing was overwritten. The conversation and history below are up to "
+                "date and your input is kept; check it and save again."
+            )
+            % versions
         )
-    return f"Not saved. {exc.message}"
+    return _("Not saved. %(reason)s") % {"reason": exc.message}
 
 
 def _skip_reason(exc: TicketError) -> str:
     # Short: the ticket's number and subject stand right before it.
     if isinstance(exc, InvalidTransition):
         if exc.current == exc.requested:
-            return f"already {exc.current}"
-        return f"{exc.current} cannot move to {exc.requested}"
+            # Translators: why a bulk action left a ticket alone, e.g. "already pending".
+            return _("already %(status)s") % {"status": status_in_sentence(exc.current)}
+        # Translators: why a bulk action left a ticket alone, e.g. "resolved cannot move
+        # to pending".
+        return _("%(current)s cannot move to %(requested)s") % {
+            "current": status_in_sentence(exc.current),
+            "requested": status_in_sentence(exc.requested),
+        }
     if isinstance(exc, TicketClosed):
-        return "closed"
+        return pgettext("why a bulk action left a ticket alone", "closed")
     if isinstance(exc, TicketNotFound):
-        return "deleted meanwhile"
+        return pgettext("why a bulk action left a ticket alone", "deleted meanwhile")
     return exc.message

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tickets import selectors, workflow
 from tickets.models import MAX_TICKET_ID, Ticket
@@ -21,11 +23,12 @@ UNASSIGNED = "none"
 class StatusFilter(admin.SimpleListFilter):
     """One status, or every status still being worked on."""
 
-    title = "status"
+    # Translators: shown as "By status" above the queue's filter.
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(ACTIVE, "Active (new, open, pending)"), *Ticket.Status.choices]
+        return [(ACTIVE, _("Active (new, open, pending)")), *Ticket.Status.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         value = self.value()
@@ -49,11 +52,17 @@ def staff_choices(request: HttpRequest) -> list[tuple[str, str]]:
 class AssigneeFilter(admin.SimpleListFilter):
     """Mine, unassigned, or one staff member's tickets."""
 
-    title = "assignee"
+    # Translators: shown as "By assignee" above the queue's filter.
+    title = gettext_lazy("assignee")
     parameter_name = "assignee"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(MINE, "Mine"), (UNASSIGNED, "Unassigned"), *staff_choices(request)]
+        return [
+            # Translators: the queue's filter: tickets assigned to the reader.
+            (MINE, _("Mine")),
+            (UNASSIGNED, _("Unassigned")),
+            *staff_choices(request),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         value = self.value()

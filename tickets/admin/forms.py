@@ -10,9 +10,13 @@ from django.contrib.admin.widgets import (
     AdminTextInputWidget,
     AutocompleteSelect,
 )
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from tickets import selectors, workflow
+from tickets.admin.wording import status_in_sentence
 from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
 from tickets.text import normalize_newlines
 
@@ -51,8 +55,24 @@ class AssigneeSelect(NamedAutocompleteSelect):
 
     def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
-        attrs["data-placeholder"] = "Unassigned"
+        attrs["data-placeholder"] = _("Unassigned")
         return attrs
+
+
+class StatusField(forms.ChoiceField):
+    """The status to move to, whose refusal names the status as a sentence does."""
+
+    def validate(self, value: Any) -> None:
+        try:
+            super().validate(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": status_in_sentence(value)},
+            ) from exc
 
 
 def _normalised(value: Any) -> str:
@@ -71,32 +91,43 @@ class TicketChangeForm(forms.Form):
     # The ticket fields modify_ticket may change, in the order the page shows them.
     EDITABLE = ("priority", "assignee", "subject", "description")
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        label=gettext_lazy("Version"), widget=forms.HiddenInput, min_value=1
+    )
     reply = TextField(
-        label="Reply",
+        label=gettext_lazy("Reply"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=AdminTextareaWidget(attrs={"rows": 6, "placeholder": "Write to the reporter…"}),
+        widget=AdminTextareaWidget(
+            attrs={"rows": 6, "placeholder": gettext_lazy("Write to the reporter…")}
+        ),
     )
     internal = forms.BooleanField(
-        label="Internal note (only staff see it)",
+        label=gettext_lazy("Internal note (only staff see it)"),
         required=False,
     )
-    status = forms.ChoiceField(
-        label="Set status",
+    status = StatusField(
+        label=gettext_lazy("Set status"),
         required=False,
-        help_text="Applied after the reply, in the same save.",
+        help_text=gettext_lazy("Applied after the reply, in the same save."),
     )
-    priority = forms.ChoiceField(choices=Ticket.Priority.choices, show_hidden_initial=True)
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), choices=Ticket.Priority.choices, show_hidden_initial=True
+    )
     assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, show_hidden_initial=True
+        label=gettext_lazy("Assignee"),
+        queryset=User.objects.none(),
+        required=False,
+        show_hidden_initial=True,
     )
     subject = forms.CharField(
+        label=gettext_lazy("Subject"),
         max_length=SUBJECT_MAX_LENGTH,
         show_hidden_initial=True,
         widget=AdminTextInputWidget(attrs={"class": "vLargeTextField"}),
     )
     description = TextField(
+        label=gettext_lazy("Description"),
         max_length=TEXT_MAX_LENGTH,
         show_hidden_initial=True,
         widget=AdminTextareaWidget(attrs={"rows": 8}),
@@ -109,18 +140,23 @@ class TicketChangeForm(forms.Form):
         self.ticket = ticket
         allowed = workflow.allowed_transitions(user, ticket)
         status = self.fields["status"]
+        current = status_in_sentence(ticket.status)
         status.choices = [
-            ("", f"Keep {ticket.get_status_display().lower()}"),
+            # Translators: the status menu's first choice: leave the status as it is.
+            ("", _("Keep %(status)s") % {"status": current}),
             *((value, Ticket.Status(value).label) for value in allowed),
         ]
-        status.error_messages["invalid_choice"] = (
-            f"A ticket that is {ticket.status} cannot be moved to %(value)s now."
-        )
+        # %(value)s is left for the field to fill in (StatusField.validate).
+        status.error_messages["invalid_choice"] = _(
+            "A ticket that is %(status)s cannot be moved to %(value)s now."
+        ) % {"status": current, "value": "%(value)s"}
         assignee = self.fields["assignee"]
         assignee.widget = AssigneeSelect(Ticket._meta.get_field("assignee"), admin_site)
         # After the widget, which takes its choices from the queryset.
         assignee.queryset = selectors.staff_users()
-        assignee.error_messages["invalid_choice"] = "Tickets can only be assigned to active staff."
+        assignee.error_messages["invalid_choice"] = _(
+            "Tickets can only be assigned to active staff."
+        )
         if ticket.is_closed:
             for field in self.fields.values():
                 field.disabled = True
@@ -128,7 +164,7 @@ class TicketChangeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("internal") and not (cleaned.get("reply") or "").strip():
-            self.add_error("reply", "Write the note, or untick “Internal note”.")
+            self.add_error("reply", _("Write the note, or untick “Internal note”."))
         return cleaned
 
     @staticmethod
@@ -181,8 +217,11 @@ class TicketChangeForm(forms.Form):
         for name in conflicts:
             form.add_error(
                 name,
-                f"Someone else changed this to “{display_value(current, name)}” meanwhile; "
-                "saving again will replace it with yours.",
+                _(
+                    "Someone else changed this to “%(value)s” meanwhile; "
+                    "saving again will replace it with yours."
+                )
+                % {"value": display_value(current, name)},
             )
         return form
 
@@ -191,7 +230,7 @@ def display_value(ticket: Ticket, name: str) -> str:
     if name == "priority":
         return ticket.get_priority_display()
     if name == "assignee":
-        return str(ticket.assignee) if ticket.assignee else "Unassigned"
+        return str(ticket.assignee) if ticket.assignee else _("Unassigned")
     value = getattr(ticket, name)
     return value if len(value) <= 60 else value[:59] + "…"
 
@@ -200,19 +239,27 @@ class TicketAddForm(forms.Form):
     """A ticket logged by staff for someone (a phone call, a walk-in): report_issue writes it."""
 
     reporter = forms.ModelChoiceField(
+        label=gettext_lazy("Reporter"),
         queryset=User.objects.none(),
-        help_text="The person who reported the issue.",
+        help_text=gettext_lazy("The person who reported the issue."),
     )
     subject = forms.CharField(
+        label=gettext_lazy("Subject"),
         required=False,
         max_length=SUBJECT_MAX_LENGTH,
         widget=AdminTextInputWidget(attrs={"class": "vLargeTextField"}),
-        help_text="Leave it empty to use the first line of the description.",
+        help_text=gettext_lazy("Leave it empty to use the first line of the description."),
     )
     description = TextField(
-        max_length=TEXT_MAX_LENGTH, widget=AdminTextareaWidget(attrs={"rows": 8})
+        label=gettext_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=AdminTextareaWidget(attrs={"rows": 8}),
     )
-    priority = forms.ChoiceField(choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL)
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"),
+        choices=Ticket.Priority.choices,
+        initial=Ticket.Priority.NORMAL,
+    )
 
     def __init__(self, data: Any = None, *, admin_site: AdminSite) -> None:
         super().__init__(data)

@@ -29,6 +29,11 @@ class BoundedCountPaginator(Paginator):
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
+    @property
+    def count_text(self) -> str:
+        """The count as the page shows it, grouped the reader's way: "10,000+"."""
+        return str(dashboard.BoundedCount(self.count, self.capped))
+
 
 def cap_for_page(page: str | None, per_page: int) -> int:
     """Count far enough to show the page asked for and ten pages beyond it."""

@@ -14,12 +14,13 @@ from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from accounts.models import User
 from tickets import dashboard, search, workflow
@@ -100,7 +101,7 @@ class QueueAdmin(admin.ModelAdmin):
     ordering = ("-updated_at", "-id")
     # get_search_results does the searching; these only switch the search box on.
     search_fields = ("subject", "description", "reporter__username", "reporter__email")
-    search_help_text = (
+    search_help_text = gettext_lazy(
         "Words from the subject or description, a ticket number (#123 for that ticket "
         "alone), or the reporter's exact username or email address."
     )
@@ -116,14 +117,14 @@ class QueueAdmin(admin.ModelAdmin):
     def number(self, ticket: Ticket) -> str:
         return f"#{ticket.pk}"
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_badge(self, ticket: Ticket) -> str:
         return render_to_string(
             "includes/status_badge.html",
             {"status": ticket.status, "label": ticket.get_status_display(), "console": True},
         )
 
-    @admin.display(description="Priority", ordering="priority_rank")
+    @admin.display(description=gettext_lazy("Priority"), ordering="priority_rank")
     def priority_badge(self, ticket: Ticket) -> str:
         return format_html(
             '<span class="hd-badge hd-priority-{}">{}</span>',
@@ -131,22 +132,26 @@ class QueueAdmin(admin.ModelAdmin):
             ticket.get_priority_display(),
         )
 
-    @admin.display(description="Assignee", ordering="assignee__username")
+    @admin.display(description=gettext_lazy("Assignee"), ordering="assignee__username")
     def assignee_name(self, ticket: Ticket) -> str:
         if ticket.assignee is None:
-            return format_html('<span class="hd-quiet">{}</span>', "Unassigned")
+            return format_html('<span class="hd-quiet">{}</span>', _("Unassigned"))
         return ticket.assignee.username
 
-    @admin.display(description="Last update", ordering="updated_at")
+    @admin.display(description=gettext_lazy("Last update"), ordering="updated_at")
     def last_update(self, ticket: Ticket) -> str:
         return _when(ticket.updated_at)
 
-    @admin.display(description="Age", ordering="-created_at")
+    @admin.display(
+        description=pgettext_lazy("how long since a ticket was opened", "Age"),
+        ordering="-created_at",
+    )
     def age(self, ticket: Ticket) -> str:
         local = timezone.localtime(ticket.created_at)
         return format_html(
-            '<span title="Opened {}">{}</span>',
-            local.strftime("%Y-%m-%d %H:%M"),
+            '<span title="{}">{}</span>',
+            # Translators: the tooltip of a ticket's age in the queue: when it was opened.
+            _("Opened %(when)s") % {"when": local.strftime("%Y-%m-%d %H:%M")},
             timesince(ticket.created_at, depth=1),
         )
 
@@ -215,7 +220,7 @@ class QueueAdmin(admin.ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
-        extra_context = {"title": "Ticket queue", **(extra_context or {})}
+        extra_context = {"title": _("Ticket queue"), **(extra_context or {})}
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         if isinstance(response, TemplateResponse) and "cl" in context:
@@ -228,13 +233,16 @@ class QueueAdmin(admin.ModelAdmin):
         if not cl.query or request.GET.get(ORDER_VAR):
             return None
         if cl.by_relevance:
-            return "Best matches first; click a column header to sort by it instead."
+            return _("Best matches first; click a column header to sort by it instead.")
         if cl.result_count > search.SEARCH_PROBE:
             probe = search.SEARCH_PROBE
-            return (
-                f"More than {intcomma(probe)} match{pluralize(probe, 'es')}: newest activity "
-                "first. Add words to list the best matches first."
-            )
+            return ngettext(
+                "More than %(count)s match: newest activity first. "
+                "Add words to list the best matches first.",
+                "More than %(count)s matches: newest activity first. "
+                "Add words to list the best matches first.",
+                probe,
+            ) % {"count": intcomma(probe)}
         return None
 
     def _status_tabs(self, request: HttpRequest, cl: TicketChangeList) -> list[dict[str, Any]]:
@@ -246,10 +254,14 @@ class QueueAdmin(admin.ModelAdmin):
         current = request.GET.get(StatusFilter.parameter_name, "")
         active = [counts[s] for s in workflow.ACTIVE_STATUSES]
         tabs = [
-            {"value": "", "label": "All", "count": None},
+            {
+                "value": "",
+                "label": pgettext("queue tab: tickets in any status", "All"),
+                "count": None,
+            },
             {
                 "value": ACTIVE,
-                "label": "Active",
+                "label": pgettext("queue tab: new, open and pending tickets", "Active"),
                 "count": dashboard.BoundedCount(
                     sum(c.value for c in active), any(c.capped for c in active)
                 ),

@@ -17,11 +17,14 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from helpdesk.forms import add_service_errors
 from tickets import selectors, services
 from tickets.admin.error_messages import error_message
 from tickets.admin.forms import FORM_FIELD_FOR, TicketAddForm, TicketChangeForm
+from tickets.admin.wording import priority_in_sentence, status_in_sentence
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
@@ -35,19 +38,21 @@ from tickets.exceptions import (
 if TYPE_CHECKING:
     from django import forms
     from django.http import HttpRequest, HttpResponse
+    from django.utils.functional import Promise
 
     from tickets.models import Ticket
 
-Fieldsets = list[tuple[str | None, dict[str, Any]]]
+Fieldsets = list[tuple["str | Promise | None", dict[str, Any]]]
 
 # The ticket page: the reply box under the conversation, the ticket's fields beside it.
 REPLY_FIELDSETS: Fieldsets = [
     (None, {"fields": ["reply", ("internal", "status"), "version"]}),
 ]
 SIDE_FIELDSETS: Fieldsets = [
-    ("Ticket", {"fields": ["priority", "assignee"]}),
+    # Translators: the heading of the ticket page's box of priority and assignee.
+    (pgettext_lazy("ticket page heading", "Ticket"), {"fields": ["priority", "assignee"]}),
     (
-        "Subject and description",
+        gettext_lazy("Subject and description"),
         {"fields": ["subject", "description"], "classes": ["collapse"]},
     ),
 ]
@@ -130,9 +135,13 @@ class TicketPageAdmin(admin.ModelAdmin):
             messages.error(request, error_message(exc, ticket_id=ticket.pk))
             return _too_many(self._render_ticket(request, ticket, form), exc)
         if summary:
-            messages.success(request, f"Ticket #{ticket.pk}: {summary}.")
+            # Translators: %(changes)s lists what the save did, e.g. "reply sent,
+            # status set to pending" (the phrases below, joined by commas).
+            done = _("Ticket #%(number)s: %(changes)s.")
+            messages.success(request, done % {"number": ticket.pk, "changes": summary})
         else:
-            messages.info(request, f"Ticket #{ticket.pk}: nothing to save.")
+            nothing = _("Ticket #%(number)s: nothing to save.")
+            messages.info(request, nothing % {"number": ticket.pk})
         return self._after_save(request, ticket)
 
     def _save(self, request: HttpRequest, ticket: Ticket, form: TicketChangeForm) -> str:
@@ -156,15 +165,23 @@ class TicketPageAdmin(admin.ModelAdmin):
             )
         done = []
         if reply.strip():
-            done.append("internal note added" if internal else "reply sent")
+            done.append(_("internal note added") if internal else _("reply sent"))
         if "status" in changes:
-            done.append(f"status set to {changes['status']}")
+            status = status_in_sentence(changes["status"])
+            done.append(_("status set to %(status)s") % {"status": status})
         if "priority" in changes:
-            done.append(f"priority set to {changes['priority']}")
+            priority = priority_in_sentence(changes["priority"])
+            done.append(_("priority set to %(priority)s") % {"priority": priority})
         if "assignee" in changes:
             assignee = changes["assignee"]
-            done.append(f"assigned to {assignee.username}" if assignee else "unassigned")
-        done.extend(f"{name} edited" for name in ("subject", "description") if name in changes)
+            if assignee:
+                done.append(_("assigned to %(name)s") % {"name": assignee.username})
+            else:
+                done.append(pgettext("what a save did", "unassigned"))
+        if "subject" in changes:
+            done.append(_("subject edited"))
+        if "description" in changes:
+            done.append(_("description edited"))
         return ", ".join(done)
 
     def _after_save(self, request: HttpRequest, ticket: Ticket) -> HttpResponse:
@@ -201,7 +218,7 @@ class TicketPageAdmin(admin.ModelAdmin):
             form,
             REPLY_FIELDSETS + SIDE_FIELDSETS,
             ticket=ticket,
-            title=f"Ticket #{ticket.pk}",
+            title=_("Ticket #%(number)s") % {"number": ticket.pk},
             subtitle=ticket.subject,
             show_save_and_continue=can_change,
         )
@@ -247,10 +264,12 @@ class TicketPageAdmin(admin.ModelAdmin):
                     messages.error(request, error_message(exc))
                     rate_limited = exc
                 else:
+                    opened = _(
+                        "Ticket #%(number)s opened for %(reporter)s. Assign it or reply below."
+                    )
                     messages.success(
                         request,
-                        f"Ticket #{ticket.pk} opened for {ticket.reporter.username}. "
-                        "Assign it or reply below.",
+                        opened % {"number": ticket.pk, "reporter": ticket.reporter.username},
                     )
                     return HttpResponseRedirect(
                         reverse("admin:tickets_ticket_change", args=[ticket.pk])
@@ -260,7 +279,7 @@ class TicketPageAdmin(admin.ModelAdmin):
             form,
             ADD_FIELDSETS,
             ticket=None,
-            title="Open a ticket for someone",
+            title=_("Open a ticket for someone"),
             subtitle=None,
             show_save_and_continue=False,
         )

@@ -41,8 +41,7 @@ def _methods_allowed(request: HttpRequest) -> HttpResponse | None:
 
 
 class TicketAdmin(QueueAdmin, BulkActionsAdmin, TicketPageAdmin):
-    class Media:
-        css = {"all": ["admin_extra/console.css"]}
+    # Its stylesheet, admin_extra/console.css, is on every console page (admin/base_site.html).
 
     # --- who may do what ----------------------------------------------------
 

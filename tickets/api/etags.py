@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from tickets.api.exceptions import PreconditionFailed
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def expected_version(request: Request) -> int | None:
     match = _ENTITY_TAG.fullmatch(header)
     if match is None:
         raise PreconditionFailed(
-            'If-Match must be one ETag of the ticket, as given in its ETag header (e.g. "3").'
+            _('If-Match must be one ETag of the ticket, as given in its ETag header (e.g. "3").')
         )
     return int(match.group(1))
 

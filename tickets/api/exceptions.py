@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
 from api.problems import Problem
@@ -28,7 +29,7 @@ from tickets.exceptions import (
 
 class PreconditionFailed(exceptions.APIException):
     status_code = 412
-    default_detail = "The If-Match header does not match the ticket's current ETag."
+    default_detail = _("The If-Match header does not match the ticket's current ETag.")
     default_code = "precondition_failed"
 
 

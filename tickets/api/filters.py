@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import PermissionDenied
 
 from tickets import search, workflow
@@ -39,8 +41,9 @@ class CommaSeparatedWidget(forms.SelectMultiple):
 class ChoicesField(forms.MultipleChoiceField):
     widget = CommaSeparatedWidget
     default_error_messages = {
-        "invalid_choice": "'%(value)s' is not one of: %(choices)s.",
-        "invalid_list": "Enter one or more values.",
+        # Translators: %(choices)s lists the values the API takes (identifiers).
+        "invalid_choice": gettext_lazy("'%(value)s' is not one of: %(choices)s."),
+        "invalid_list": gettext_lazy("Enter one or more values."),
     }
 
     def validate(self, value: list[str]) -> None:
@@ -76,7 +79,8 @@ class AssigneeField(forms.CharField):
             return value
         if _ID.fullmatch(value):
             return int(value)
-        raise ValidationError("Use a user id, 'me' or 'none'.", code="invalid")
+        # Translators: 'me' and 'none' are values the API takes as they are.
+        raise ValidationError(_("Use a user id, 'me' or 'none'."), code="invalid")
 
 
 class AssigneeFilter(django_filters.Filter):
@@ -101,7 +105,7 @@ class IdField(forms.IntegerField):
         if value not in self.empty_values and not (
             isinstance(value, str) and value.isascii() and value.isdigit()
         ):
-            raise ValidationError("Use a user id (a whole number).", code="invalid")
+            raise ValidationError(_("Use a user id (a whole number)."), code="invalid")
         return super().to_python(value)
 
 
@@ -113,7 +117,7 @@ class TimestampField(django_filters.fields.IsoDateTimeField):
     """ISO 8601; without a time zone, the server's. Refuses dates we cannot store."""
 
     default_error_messages = {
-        "invalid": "Enter an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z.",
+        "invalid": gettext_lazy("Enter an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z."),
     }
 
     def to_python(self, value: Any) -> datetime | None:
@@ -169,5 +173,5 @@ class TicketFilter(django_filters.FilterSet):
         reporter = self.form.cleaned_data.get("reporter") if valid else None
         if reporter is not None and not workflow.is_helpdesk_staff(self.request.user):
             # Well formed, but not theirs to ask: end users see only their own anyway.
-            raise PermissionDenied("Only helpdesk staff may filter by reporter.")
+            raise PermissionDenied(_("Only helpdesk staff may filter by reporter."))
         return valid

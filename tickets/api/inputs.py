@@ -6,6 +6,7 @@ values a ticket may take, and who may set them, are the services' business.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
@@ -69,7 +70,9 @@ class TicketUpdateSerializer(InputSerializer):
             return value
         staff = selectors.staff_users().filter(pk=value).first()
         if staff is None:
-            raise serializers.ValidationError(f"No active staff user has the id {value}.")
+            raise serializers.ValidationError(
+                _("No active staff user has the id %(id)s.") % {"id": value}
+            )
         return staff
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from api.pagination import KeysetPagination
 from tickets.models import MAX_TICKET_ID
 
@@ -26,7 +28,8 @@ class TicketPagination(_Pagination):
         RELEVANCE: ("search_rank", float),
     }
     default_ordering = "-updated_at"
-    requires = {"search_rank": "Ordering by relevance needs a search: give q too."}
+    # Translators: q is the name of the search parameter, as the API takes it.
+    requires = {"search_rank": _("Ordering by relevance needs a search: give q too.")}
 
 
 class ConversationPagination(_Pagination):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from tickets import workflow
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class IsHelpdeskStaff(BasePermission):
-    message = "Only helpdesk staff may do this."
+    message = _("Only helpdesk staff may do this.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and workflow.is_helpdesk_staff(request.user))

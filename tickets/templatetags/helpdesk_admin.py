@@ -6,10 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tickets import dashboard, selectors, timeline, workflow
+from tickets.admin import wording
 from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
 from tickets.chart import activity_chart
 from tickets.models import Ticket, TicketEvent
@@ -23,6 +27,18 @@ def audit_text(event: TicketEvent) -> str:
     return timeline.audit_text(event)
 
 
+@register.filter
+def status_in_sentence(value: str) -> str:
+    """A status as a sentence names it ("This ticket is closed.")."""
+    return wording.status_in_sentence(value)
+
+
+@register.simple_tag
+def site_languages() -> list[tuple[str, str]]:
+    """The languages the console is offered in, each named in its own language."""
+    return list(settings.LANGUAGES)
+
+
 def _queue_url(**params: str) -> str:
     url = reverse("admin:tickets_ticket_changelist")
     return f"{url}?{urlencode(params)}" if params else url
@@ -34,14 +50,24 @@ def format_duration(value: timedelta | None) -> str:
         return "—"
     minutes = int(value.total_seconds() // 60)
     if minutes < 1:
-        return f"{int(value.total_seconds())} s"
+        # Translators: a short duration in seconds, e.g. "40 s".
+        return _("%(seconds)s s") % {"seconds": int(value.total_seconds())}
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
+    parts = {"days": days, "hours": hours, "minutes": minutes}
+    if days and hours:
+        # Translators: a short duration, e.g. "2 days 4 h" (h for hours).
+        return ngettext("%(days)s day %(hours)s h", "%(days)s days %(hours)s h", days) % parts
     if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+        return ngettext("%(days)s day", "%(days)s days", days) % parts
+    if hours and minutes:
+        # Translators: a short duration, e.g. "3 h 10 min" (hours and minutes).
+        return _("%(hours)s h %(minutes)s min") % parts
     if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min"
+        # Translators: a short duration in hours, e.g. "3 h".
+        return _("%(hours)s h") % parts
+    # Translators: a short duration in minutes, e.g. "45 min".
+    return _("%(minutes)s min") % parts
 
 
 @register.inclusion_tag("admin/tickets/dashboard.html", takes_context=True)

@@ -126,8 +126,8 @@ class Command(BaseCommand):
                 for s in self._scenarios(staff, reporter, ticket)
             ]
         finally:
-            token.delete()
-            reporter_token.delete()
+            account_services.revoke_api_token(user=staff, token_id=token.pk)
+            account_services.revoke_api_token(user=reporter, token_id=reporter_token.pk)
         self._report(results, staff, reporter)
         if opts["check"] and any(r.full_scans for r in results):
             raise CommandError("Some lists read a whole table; see the plans above.")

@@ -1,0 +1,23 @@
+"""Reading a run's results: the lookups the targets and the tables share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def ceiling_rps(size: dict[str, Any]) -> float:
+    return (size["ceiling_before"]["load"]["rps"] + size["ceiling_after"]["load"]["rps"]) / 2
+
+
+def ms(us: float) -> str:
+    return f"{us / 1000:.1f}"
+
+
+def find(size: dict[str, Any], key: str, role: str) -> dict[str, Any] | None:
+    return next(
+        (e for e in size["endpoints"] if e["key"] == key and e["role"] == role),
+        None,
+    )
+
+
+ROLE = {"reporter": "reporter", "staff": "staff", "-": "—"}
