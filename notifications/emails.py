@@ -109,11 +109,20 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
 def build_digest(deliveries: list[EmailDelivery]) -> EmailMultiAlternatives:
     """One email to one person about several events of one ticket, oldest first.
 
-    It is the first delivery's email (subject, threading headers, Message-ID)
-    with a body that lists every event; the others are recorded as sent with it.
+    It is the first delivery's email (subject, threading headers, Message-ID,
+    language) with a body that lists every event; the others are recorded as
+    sent with it.
     """
     lead = deliveries[0]
     email = build_email(lead)
+    with translation.override(language_of(lead)):
+        _digest_body(email, lead, deliveries)
+    return email
+
+
+def _digest_body(
+    email: EmailMultiAlternatives, lead: EmailDelivery, deliveries: list[EmailDelivery]
+) -> None:
     items = sorted(deliveries, key=lambda d: d.event_id)
     context = {
         "ticket": lead.event.ticket,
@@ -128,7 +137,6 @@ def build_digest(deliveries: list[EmailDelivery]) -> EmailMultiAlternatives:
     email.body = render_to_string("notifications/digest.txt", context)
     email.alternatives = []
     email.attach_alternative(render_to_string("notifications/digest.html", context), "text/html")
-    return email
 
 
 def _about(delivery: EmailDelivery) -> dict:
