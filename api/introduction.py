@@ -55,14 +55,16 @@ parameter name) for invalid input. `code` is for programs: `invalid`,
 `method_not_allowed`, `not_acceptable`, `unsupported_media_type`,
 `invalid_transition` (with `allowed`), `ticket_closed`, `stale_version`
 (with `current_version`), `precondition_failed`, `request_too_large`,
-`throttled`, `locked_out`, `server_error`.
+`throttled`, `rate_limited`, `locked_out`, `server_error`.
 
 ## Limits
 Bodies up to {body_limit_in_words()}; subject {SUBJECT_MAX_LENGTH} characters, \
 description and message {TEXT_MAX_LENGTH:,}.
 Requests per minute are limited per user and per address (429 with
 `Retry-After`); the token endpoint allows {RATE_IN_WORDS}
-per address and per username.
+per address and per username. New tickets and messages are limited per person
+and hour, counted together with the web pages and the staff console (429
+`rate_limited` with `Retry-After`); staff have a higher limit.
 """.strip()
 
 

@@ -69,7 +69,8 @@ PROBLEMS: Described = {
     415: (ProblemSerializer, "The body is not JSON (`unsupported_media_type`)."),
     429: (
         ProblemSerializer,
-        "Too many requests (`throttled`), or sign-in locked after repeated failures "
+        "Too many requests (`throttled`), too many new tickets or messages in a short "
+        "time (`rate_limited`), or sign-in locked after repeated failures "
         "(`locked_out`); see Retry-After.",
     ),
 }

@@ -1,56 +1,28 @@
-"""Rate limits for the web forms: a fixed-window counter in the cache.
+"""Rate limits of the web forms: a decorator for views, and the page that says "slow down".
 
-The cache is shared by every app process when REDIS_URL is set (as production
-should); with the per-process memory cache each process counts on its own.
+The counting is helpdesk.limits'. What people write (new tickets, messages) is
+limited by the ticket services themselves, for every interface at once; the
+pages only show their refusal with `too_many`.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from accounts.lockout import client_ip
+from helpdesk.limits import hit
 
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'10/h' -> (10, 3600)."""
-    count, _, period = rate.partition("/")
-    return int(count), PERIODS[period[0]]
-
-
-def hit(scope: str, key: str) -> int | None:
-    """Count one more action for `key`; seconds to wait if that was one too many."""
-    limit, period = parse_rate(settings.RATE_LIMITS[scope])
-    window = int(time.time() // period)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(cache_key, 0, timeout=period)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=period)
-        count = 1
-    if count > limit:
-        return period - int(time.time()) % period
-    return None
+__all__ = ["by_address", "hit", "rate_limited", "too_many"]
 
 
 def by_address(request: HttpRequest) -> str:
     return client_ip(request)
-
-
-def by_user(request: HttpRequest) -> str:
-    return f"user:{request.user.pk}"
 
 
 def rate_limited(scope: str, key: Callable[[HttpRequest], str]) -> Callable:
@@ -70,10 +42,13 @@ def rate_limited(scope: str, key: Callable[[HttpRequest], str]) -> Callable:
 
 def too_many(request: HttpRequest, wait: int) -> HttpResponse:
     minutes = max(1, round(wait / 60))
-    text = (
+    text = ngettext(
         "That was a lot of the same thing in a short time, so we paused it. "
-        f"Try again in about {minutes} minute{'s' if minutes > 1 else ''}."
-    )
+        "Try again in about %(minutes)d minute.",
+        "That was a lot of the same thing in a short time, so we paused it. "
+        "Try again in about %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     response = render(request, "429.html", {"text": text}, status=429)
     response["Retry-After"] = str(wait)
     return response

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "helpdesk.middleware.private_pages",
+    # Inside the language and the headers above, so its 400 page has them too.
+    "helpdesk.middleware.refuse_nul_in_query",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -279,15 +281,27 @@ TASKS = {
 # Notification emails: tries per email, and the first retry's delay (each next one is 4x).
 NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", "5")
 NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")
+# A burst of changes to one ticket is no storm of email: one person gets at most
+# NOTIFICATIONS_BURST emails about one ticket in NOTIFICATIONS_WINDOW_MINUTES;
+# the rest wait and go as one digest when the window allows.
+NOTIFICATIONS_BURST = envint("NOTIFICATIONS_BURST", "3")
+NOTIFICATIONS_WINDOW_MINUTES = envint("NOTIFICATIONS_WINDOW_MINUTES", "10")
+if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
+    )
 
-# Rate limits of the web forms (helpdesk.ratelimit), per client address or
-# per user: "N/s", "N/m", "N/h" or "N/d".
+# Rate limits (helpdesk.limits): "N/s", "N/m", "N/h" or "N/d". The web forms'
+# per client address; new tickets and messages per person, in every interface
+# (web, console, API, email in), with higher limits for staff.
 RATE_LIMITS = {
     "signup": os.getenv("RATE_SIGNUP", "10/h"),
     "password_reset": os.getenv("RATE_PASSWORD_RESET", "10/h"),
     "password_reset_email": os.getenv("RATE_PASSWORD_RESET_EMAIL", "3/h"),
     "report": os.getenv("RATE_REPORT", "30/h"),
     "reply": os.getenv("RATE_REPLY", "120/h"),
+    "report_staff": os.getenv("RATE_REPORT_STAFF", "300/h"),
+    "reply_staff": os.getenv("RATE_REPLY_STAFF", "600/h"),
 }
 for _name, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9]\d*/[smhd]", _rate):

@@ -16,6 +16,8 @@ from notifications.models import EmailDelivery, NotificationKind
 from tickets import workflow
 
 SUBJECT_MAX = 150
+# A digest shows this many of the events it covers; the ticket page has the rest.
+DIGEST_MAX_ITEMS = 20
 
 
 def mail_domain() -> str:
@@ -102,3 +104,50 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
     )
     email.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
     return email
+
+
+def build_digest(deliveries: list[EmailDelivery]) -> EmailMultiAlternatives:
+    """One email to one person about several events of one ticket, oldest first.
+
+    It is the first delivery's email (subject, threading headers, Message-ID,
+    language) with a body that lists every event; the others are recorded as
+    sent with it.
+    """
+    lead = deliveries[0]
+    email = build_email(lead)
+    with translation.override(language_of(lead)):
+        _digest_body(email, lead, deliveries)
+    return email
+
+
+def _digest_body(
+    email: EmailMultiAlternatives, lead: EmailDelivery, deliveries: list[EmailDelivery]
+) -> None:
+    items = sorted(deliveries, key=lambda d: d.event_id)
+    context = {
+        "ticket": lead.event.ticket,
+        "recipient": lead.recipient,
+        "items": [_about(d) for d in items[:DIGEST_MAX_ITEMS]],
+        "count": len(items),
+        "more": max(0, len(items) - DIGEST_MAX_ITEMS),
+        "ticket_url": ticket_link(lead),
+        "preferences_url": preferences_link(),
+        "site_name": settings.SITE_NAME,
+    }
+    email.body = render_to_string("notifications/digest.txt", context)
+    email.alternatives = []
+    email.attach_alternative(render_to_string("notifications/digest.html", context), "text/html")
+
+
+def _about(delivery: EmailDelivery) -> dict:
+    """One event of a digest, as notifications/_intro.txt and the digest templates read it."""
+    event = delivery.event
+    return {
+        "kind": delivery.kind,
+        "event": event,
+        "message": event.message,
+        "actor": event.actor,
+        "new_status": event.ticket.Status(event.new_value).label
+        if event.kind == event.Kind.STATUS_CHANGED
+        else "",
+    }

@@ -7,6 +7,11 @@ these services and enqueue what follows themselves, so a service never
 decides whether a task leaves with its transaction or after it. A delivery
 changes status only here: planned (queued), sent, given up (failed), or
 queued again from the console.
+
+A burst of changes to one ticket does not become a storm of email: one person
+gets at most NOTIFICATIONS_BURST emails about one ticket within
+NOTIFICATIONS_WINDOW_MINUTES. What comes on top waits until the window allows,
+then goes as one digest with everything that waited (send_delivery).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import planner
-from notifications.emails import build_email
+from notifications.emails import build_digest, build_email
 from notifications.models import (
     STAFF_KINDS,
     EmailDelivery,
@@ -120,9 +126,57 @@ def plan_deliveries(*, event_ids: list[int]) -> list[int]:
     )
 
 
+def burst() -> int:
+    """Emails one person may get about one ticket within window() before the rest wait."""
+    return getattr(settings, "NOTIFICATIONS_BURST", 3)
+
+
+def window() -> timedelta:
+    return timedelta(minutes=getattr(settings, "NOTIFICATIONS_WINDOW_MINUTES", 10))
+
+
+def _due_after_burst(delivery: EmailDelivery, now: datetime) -> datetime | None:
+    """When `delivery` may go, if its recipient had their share about this ticket lately."""
+    # Served by the events' (ticket) index and the deliveries' (event, recipient) one.
+    recent = list(
+        EmailDelivery.objects.filter(
+            recipient_id=delivery.recipient_id,
+            event__ticket_id=delivery.event.ticket_id,
+            status=EmailDelivery.Status.SENT,
+            sent_at__gt=now - window(),
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)[: burst()]
+    )
+    if len(recent) < burst():
+        return None
+    # Deliveries sent in one digest share their sent_at, so after a digest the
+    # next email waits a whole window: a long burst sends one digest per window.
+    return recent[-1] + window()
+
+
+def _waiting_with(delivery: EmailDelivery) -> list[EmailDelivery]:
+    """The other queued deliveries to the same person about the same ticket, locked."""
+    waiting = (
+        EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("event__message__author", "event__actor", "event__ticket")
+        .filter(
+            recipient_id=delivery.recipient_id,
+            event__ticket_id=delivery.event.ticket_id,
+            status=EmailDelivery.Status.QUEUED,
+        )
+        .exclude(pk=delivery.pk)
+        .order_by("event_id")
+    )
+    if not workflow.is_helpdesk_staff(delivery.recipient):
+        # Those fail on their own turn (send_delivery's check below).
+        waiting = waiting.exclude(kind__in=STAFF_KINDS)
+    return list(waiting)
+
+
 @dataclass(frozen=True)
 class SendOutcome:
-    """What became of one try: sent, failed, skipped, or retrying at `retry_at`."""
+    """What became of one try: sent, failed, skipped, or retrying (or deferred) at `retry_at`."""
 
     result: str
     retry_at: datetime | None = None
@@ -134,7 +188,10 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
 
     The row stays locked while the email goes out, so a second worker skips it.
     On a failure worth retrying the outcome says when; queuing that retry is
-    the caller's (notifications.tasks).
+    the caller's (notifications.tasks). So is queuing a delivery deferred because
+    its recipient had their burst of emails about the ticket: when it is due, it
+    goes as one digest with every other delivery to them about the ticket still
+    queued, which are then sent too (their own tasks find nothing left to do).
     """
     delivery = (
         EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -156,9 +213,16 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
         delivery.save(update_fields=["status", "last_error"])
         return SendOutcome("failed")
 
+    now = timezone.now()
+    if (due := _due_after_burst(delivery, now)) is not None:
+        delivery.next_attempt_at = due
+        delivery.save(update_fields=["next_attempt_at"])
+        return SendOutcome("deferred", retry_at=due)
+    waiting = _waiting_with(delivery)
+
     delivery.attempts += 1
     try:
-        email = build_email(delivery)
+        email = build_digest([delivery, *waiting]) if waiting else build_email(delivery)
     except Exception as exc:
         # Not something a retry would fix: record it and stop.
         logger.exception("Building the email of delivery %s failed", delivery.pk)
@@ -184,6 +248,13 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
     delivery.sent_at = timezone.now()
     delivery.last_error = ""
     delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    if waiting:
+        EmailDelivery.objects.filter(pk__in=[d.pk for d in waiting]).update(
+            status=EmailDelivery.Status.SENT,
+            sent_at=delivery.sent_at,
+            last_error="",
+            attempts=F("attempts") + 1,
+        )
     return SendOutcome("sent")
 
 

@@ -64,6 +64,9 @@ def deliver_email(delivery_id: int) -> str:
             enqueue_delivery(delivery_id, run_after=outcome.retry_at)
             return outcome.result
     if outcome.retry_at is not None:
+        if outcome.result == "deferred" and not deliver_email.get_backend().supports_defer:
+            # Run now, it would only be deferred again: notifications_sweep sends it once due.
+            return outcome.result
         # An in-line backend runs the retry at once: outside the lock, so it can take it.
         enqueue_delivery(delivery_id, run_after=outcome.retry_at)
     return outcome.result

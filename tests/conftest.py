@@ -41,3 +41,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def write_limits(settings):
+    """The production limits on new tickets and messages (test settings lift them)."""
+    from helpdesk import settings as production
+
+    scopes = ("report", "reply", "report_staff", "reply_staff")
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        **{scope: production.RATE_LIMITS[scope] for scope in scopes},
+    }
+    return settings.RATE_LIMITS

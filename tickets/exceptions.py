@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,3 +91,27 @@ class TicketClosed(TicketError):
 
     code = "ticket_closed"
     default_message = _("This ticket is closed: it takes no more changes or messages.")
+
+
+class RateLimited(TicketError):
+    """Too many new tickets or messages from one person in a short time (helpdesk.limits)."""
+
+    code = "rate_limited"
+
+    def __init__(self, *, action: str, wait: int) -> None:
+        self.action = action
+        self.wait = wait  # seconds until the limit lets this person write again
+        minutes = max(1, round(wait / 60))
+        if action == "report":
+            message = ngettext(
+                "You reported many issues in a short time. Try again in about %(minutes)d minute.",
+                "You reported many issues in a short time. Try again in about %(minutes)d minutes.",
+                minutes,
+            )
+        else:
+            message = ngettext(
+                "You posted many messages in a short time. Try again in about %(minutes)d minute.",
+                "You posted many messages in a short time. Try again in about %(minutes)d minutes.",
+                minutes,
+            )
+        super().__init__(message % {"minutes": minutes})

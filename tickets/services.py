@@ -4,6 +4,9 @@ Every service is one transaction: it locks the ticket row, checks who may act
 and what the workflow allows, writes, records TicketEvents and bumps the
 ticket's version. Errors are the domain exceptions of tickets.exceptions and
 Django's ValidationError for bad field values; on any error nothing is written.
+Writing a new ticket or a message also counts against the writer's rate limit
+(helpdesk.limits), here and nowhere else, so that every interface shares it:
+one too many is RateLimited, after every other check.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import limits
 from tickets import validation, workflow
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
+    RateLimited,
     StaleVersion,
     TicketClosed,
     TicketNotFound,
@@ -145,6 +150,17 @@ def _flush_events(ticket: Ticket) -> None:
         hook(events)
 
 
+def _count_write(actor: User, action: str) -> None:
+    """Count a new ticket ("report") or a message ("reply") by `actor` against their limit.
+
+    Called after every other check, just before the write: an invalid or
+    refused request does not use up the writer's allowance.
+    """
+    staff = workflow.is_helpdesk_staff(actor)
+    if wait := limits.count_write(action, user_id=actor.pk, staff=staff):
+        raise RateLimited(action=action, wait=wait)
+
+
 def _apply_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
     """Move a locked ticket to `status` per the workflow; the caller saves it."""
     status = validation.clean_choice(status, field="status", choices=Ticket.Status)
@@ -199,6 +215,7 @@ def report_issue(
     priority = validation.clean_choice(
         priority or Ticket.Priority.NORMAL, field="priority", choices=Ticket.Priority
     )
+    _count_write(actor, "report")
     now = timezone.now()
     ticket = Ticket.objects.create(
         reporter=reporter,
@@ -361,6 +378,7 @@ def post_message(
     if is_internal and role != workflow.Role.STAFF:
         raise NotAllowed(_("Only helpdesk staff may post internal notes."))
     body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH)
+    _count_write(actor, "reply")
 
     now = timezone.now()
     message = Message.objects.create(

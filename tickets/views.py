@@ -24,10 +24,11 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpdesk.forms import add_service_errors
-from helpdesk.ratelimit import by_user, rate_limited
+from helpdesk.ratelimit import too_many
 from tickets import search, selectors, services, timeline, workflow
 from tickets.exceptions import (
     InvalidTransition,
+    RateLimited,
     StaleVersion,
     TicketClosed,
     TicketError,
@@ -206,8 +207,8 @@ def _changes_since(user: User, ticket: Ticket, seen: datetime, until: datetime) 
 @require_safe
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    # NUL cannot reach PostgreSQL; it means nothing in a search anyway.
-    q = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].replace("\x00", "").strip()
+    # A NUL never gets here: helpdesk.middleware.refuse_nul_in_query answers 400.
+    q = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
     tab = TABS_BY_KEY.get(request.GET.get("tab", ""), TABS[0])
     # Everyone's list is the tickets they reported, staff included: staff work
     # the whole queue in the staff console.
@@ -244,12 +245,14 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-@rate_limited("report", by_user)
 def ticket_new(request: HttpRequest) -> HttpResponse:
     form = ReportIssueForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             ticket = services.report_issue(reporter=request.user, **form.cleaned_data)
+        except RateLimited as exc:
+            # The services count new tickets and messages, for every interface.
+            return too_many(request, exc.wait)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except TicketError as exc:
@@ -275,7 +278,6 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@rate_limited("reply", by_user)
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(request, pk)
     form = ReplyForm(request.POST)
@@ -287,6 +289,8 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
         message = services.post_message(
             actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
         )
+    except RateLimited as exc:
+        return too_many(request, exc.wait)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, ticket, reply_form=form)

@@ -125,12 +125,13 @@ def test_the_search_box_keeps_the_tab_and_bounds_the_query(as_reporter, reporter
     assertContains(response, '<input type="hidden" name="tab" value="all">')
 
 
-def test_a_nul_in_the_web_search_is_ignored(reporter):
+def test_a_nul_in_the_web_search_is_bad_input(reporter):
+    # Refused before the view, as in every interface (tests/project/test_nul_in_query.py).
     make_ticket(reporter, subject="Printer on fire")
     client = Client(raise_request_exception=False)
     client.force_login(reporter)
     response = client.get("/tickets/", {"tab": "all", "q": "prin\x00ter"})
-    assert response.status_code == 200
+    assert response.status_code == 400
 
 
 def test_an_unmatched_search_says_so(as_reporter, reporter):

@@ -28,6 +28,7 @@ from tickets.admin.wording import priority_in_sentence, status_in_sentence
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
+    RateLimited,
     StaleVersion,
     TicketClosed,
     TicketError,
@@ -128,6 +129,11 @@ class TicketPageAdmin(admin.ModelAdmin):
         except NotAllowed as exc:
             messages.error(request, error_message(exc, ticket_id=ticket.pk))
             return self._render_ticket(request, ticket, form)
+        except RateLimited as exc:
+            # One message too many (the services count them for every interface):
+            # nothing is saved, and the form keeps the reply for later.
+            messages.error(request, error_message(exc, ticket_id=ticket.pk))
+            return _too_many(self._render_ticket(request, ticket, form), exc)
         if summary:
             # Translators: %(changes)s lists what the save did, e.g. "reply sent,
             # status set to pending" (the phrases below, joined by commas).
@@ -235,6 +241,7 @@ class TicketPageAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
+        rate_limited: RateLimited | None = None
         if request.method != "POST":
             form = TicketAddForm(admin_site=self.admin_site)
         else:
@@ -253,6 +260,9 @@ class TicketPageAdmin(admin.ModelAdmin):
                 except NotAllowed as exc:
                     # An inactive reporter, say: the error is about the person chosen.
                     form.add_error("reporter", error_message(exc, where="field"))
+                except RateLimited as exc:
+                    messages.error(request, error_message(exc))
+                    rate_limited = exc
                 else:
                     opened = _(
                         "Ticket #%(number)s opened for %(reporter)s. Assign it or reply below."
@@ -273,7 +283,8 @@ class TicketPageAdmin(admin.ModelAdmin):
             subtitle=None,
             show_save_and_continue=False,
         )
-        return self.render_change_form(request, context, add=True, obj=None)
+        response = self.render_change_form(request, context, add=True, obj=None)
+        return _too_many(response, rate_limited) if rate_limited else response
 
     # --- what both pages show -----------------------------------------------
 
@@ -306,3 +317,10 @@ class TicketPageAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_save_and_continue": show_save_and_continue,
         }
+
+
+def _too_many(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    """The page as it was, answered 429 with Retry-After, as the API and the web do."""
+    response.status_code = 429
+    response["Retry-After"] = str(exc.wait)
+    return response

@@ -3,7 +3,8 @@
 tickets.exceptions names each error once; here each becomes a problem
 (api.problems) with its status and extra members: 404 for a ticket the caller
 may not see, 403 for what they may not do, 409 for what the workflow refuses,
-412 for a stale version. The ticket endpoints' base view (tickets.api.views)
+412 for a stale version, 429 (with Retry-After) for one new ticket or message
+too many in a short time. The ticket endpoints' base view (tickets.api.views)
 sends every TicketError through `ticket_problem`.
 """
 
@@ -18,6 +19,7 @@ from api.problems import Problem
 from tickets.exceptions import (
     InvalidTransition,
     NotAllowed,
+    RateLimited,
     StaleVersion,
     TicketClosed,
     TicketError,
@@ -33,7 +35,11 @@ class PreconditionFailed(exceptions.APIException):
 
 def ticket_problem(exc: TicketError) -> Problem:
     status, extra = _status_and_extra(exc)
-    return Problem(status, detail=exc.message, code=exc.code, extra=extra)
+    problem = Problem(status, detail=exc.message, code=exc.code, extra=extra)
+    if isinstance(exc, RateLimited):
+        # api.problems answers with Retry-After from `wait`, as for DRF's throttles.
+        problem.wait = exc.wait
+    return problem
 
 
 def _status_and_extra(exc: TicketError) -> tuple[int, dict[str, Any]]:
@@ -47,4 +53,6 @@ def _status_and_extra(exc: TicketError) -> tuple[int, dict[str, Any]]:
         return 409, {}
     if isinstance(exc, StaleVersion):
         return 412, {"current_version": exc.current}
+    if isinstance(exc, RateLimited):
+        return 429, {}
     return 400, {}
