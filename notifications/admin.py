@@ -114,15 +114,7 @@ class PreferencesAdminForm(forms.ModelForm):
 @admin.register(NotificationPreferences)
 class NotificationPreferencesAdmin(admin.ModelAdmin):
     form = PreferencesAdminForm
-    list_display = [
-        "user",
-        "new_ticket",
-        "staff_reply",
-        "status_changed",
-        "reporter_reply",
-        "internal_note",
-        "assigned",
-    ]
+    list_display = ["user", *NotificationKind.values]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]

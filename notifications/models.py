@@ -118,16 +118,7 @@ class EmailDelivery(models.Model):
                 name="notif_delivery_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "new_ticket",
-                        "staff_reply",
-                        "status_changed",
-                        "reporter_reply",
-                        "internal_note",
-                        "assigned",
-                    ]
-                ),
+                condition=Q(kind__in=NotificationKind.values),
                 name="notif_delivery_kind_valid",
             ),
         ]

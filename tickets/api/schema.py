@@ -177,6 +177,13 @@ LIST_FILTERS = [
 
 # --- the operations -------------------------------------------------------------------
 
+# What a change of a ticket (PATCH, status/) takes and answers.
+TICKET_WRITE_PARAMETERS = [TICKET_ID, IF_MATCH, ETAG, RETRY_AFTER, WWW_AUTHENTICATE]
+TICKET_WRITE_RESPONSES = {
+    200: TicketSerializer,
+    **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+}
+
 ticket_endpoints = extend_schema_view(
     list=extend_schema(
         summary="List tickets",
@@ -229,33 +236,15 @@ ticket_endpoints = extend_schema_view(
             "fields of the ticket are ignored. A change to status follows the workflow."
         ),
         request=TicketUpdateSerializer,
-        parameters=[
-            TICKET_ID,
-            IF_MATCH,
-            ETAG,
-            RETRY_AFTER,
-            WWW_AUTHENTICATE,
-        ],
-        responses={
-            200: TicketSerializer,
-            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
-        },
+        parameters=TICKET_WRITE_PARAMETERS,
+        responses=TICKET_WRITE_RESPONSES,
     ),
     change_status=extend_schema(
         summary="Change a ticket's status",
         description="Move the ticket per the workflow: see its `allowed_transitions`.",
         request=StatusChangeSerializer,
-        parameters=[
-            TICKET_ID,
-            IF_MATCH,
-            ETAG,
-            RETRY_AFTER,
-            WWW_AUTHENTICATE,
-        ],
-        responses={
-            200: TicketSerializer,
-            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
-        },
+        parameters=TICKET_WRITE_PARAMETERS,
+        responses=TICKET_WRITE_RESPONSES,
     ),
 )
 
