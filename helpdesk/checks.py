@@ -22,3 +22,21 @@ def check_site_url(app_configs: Any, **kwargs: Any) -> list[Warning]:
             id="helpdesk.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    # Sign-in lockout emails, API throttles and the limits on new tickets and
+    # messages count in the cache: a per-process memory cache lets each app
+    # process count on its own (two workers, twice the limit).
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("LocMemCache"):
+        return []
+    return [
+        Warning(
+            "The cache is per process: throttles and the limits on new tickets and "
+            "messages count separately in each app process.",
+            hint="Set REDIS_URL so that every app process shares one count.",
+            id="helpdesk.W002",
+        )
+    ]

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7Gq2-production-like-secret-key-with-plenty-of-entropy-9fK3",
     "DJANGO_ALLOWED_HOSTS": "helpdesk.example.com",
     "SITE_URL": "https://helpdesk.example.com",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -34,6 +35,13 @@ def test_production_settings_pass_the_deploy_checklist_without_warnings():
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_the_deploy_checklist_warns_that_limits_are_per_process_without_redis():
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", **without_redis)
+    assert "helpdesk.W002" in result.stdout + result.stderr
+    assert "REDIS_URL" in result.stdout + result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():
