@@ -67,8 +67,12 @@ def recipients_for(event: TicketEvent) -> list[tuple[User, str]]:
     elif event_kind == EventKind.STATUS_CHANGED:
         if event.new_value in STATUSES_TOLD:
             candidates = [(ticket.reporter, NotificationKind.STATUS_CHANGED)]
-    elif event_kind == EventKind.ASSIGNED and ticket.assignee is not None:
-        candidates = [(ticket.assignee, NotificationKind.ASSIGNED)]
+    elif event_kind == EventKind.ASSIGNED:
+        # Planned after the change committed: tell the person this assignment
+        # named, and only while it still holds (a later one tells its own).
+        assignee = ticket.assignee
+        if assignee is not None and assignee.username == event.new_value:
+            candidates = [(assignee, NotificationKind.ASSIGNED)]
 
     return _filter(candidates, event)
 

@@ -153,3 +153,20 @@ def test_a_reporter_reply_that_reopens_sends_one_email(mail, reporter, agent):
     ticket = make_ticket(reporter, status="resolved", assignee=agent)
     mail.during(lambda: services.post_message(actor=reporter, ticket=ticket, body="Not fixed"))
     assert mail.recipients() == ["sam@example.com"]
+
+
+def test_an_assignment_is_told_to_whom_it_named_not_to_a_later_assignee(agent, other_agent, ticket):
+    # The worker plans after the change commits; by then the ticket may have
+    # moved on. The first assignment must not tell the second assignee.
+    from notifications import planner
+    from tickets.models import TicketEvent
+
+    third = StaffFactory(username="tess")
+    services.modify_ticket(actor=agent, ticket=ticket, assignee=other_agent)
+    services.modify_ticket(actor=agent, ticket=ticket, assignee=third)
+    first, second = TicketEvent.objects.filter(ticket=ticket, kind="assigned").order_by("id")
+
+    assert planner.recipients_for(first) == []
+    assert [(user.username, kind) for user, kind in planner.recipients_for(second)] == [
+        ("tess", "assigned")
+    ]
