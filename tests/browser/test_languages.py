@@ -50,4 +50,9 @@ def test_a_person_reports_an_issue_in_their_language(page, sign_in, screenshot, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Drucker druckt nicht")
     expect(page.locator(".ticket-head .badge")).to_have_text(_in(language, "New", "ticket status"))
     expect(page.locator("html")).to_have_attribute("lang", language)
+    # Longer words than English's still fit the side panel (they wrap).
+    panel = page.locator(".side-actions").bounding_box()
+    for action in page.locator(".side-actions .button").all():
+        box = action.bounding_box()
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"] + 0.5, action.inner_text()
     screenshot(page, f"{language}-ticket-page")
