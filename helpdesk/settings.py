@@ -291,6 +291,10 @@ if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
         "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
     )
 
+# Sign-up sends a link to the address given; the account works once it is followed.
+# False for closed deployments, where whoever reaches the sign-up page is trusted.
+SIGNUP_VERIFY_EMAIL = envbool("SIGNUP_VERIFY_EMAIL", "True")
+
 # Rate limits (helpdesk.limits): "N/s", "N/m", "N/h" or "N/d". The web forms'
 # per client address; new tickets and messages per person, in every interface
 # (web, console, API, email in), with higher limits for staff.
