@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.private_pages",
     # Inside the language and the headers above, so its 400 page has them too.
     "helpdesk.middleware.refuse_nul_in_query",
+    "helpdesk.middleware.CheckConsoleSelection",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
