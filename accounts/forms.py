@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LOOKALIKE_USERNAME, User
@@ -48,6 +50,12 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, verify_email: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # With verification, a known address is no error: the page must not
+        # tell who has an account (accounts.views.signup mails the owner instead).
+        self.verify_email = verify_email
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
         # Sign-in ignores case, so "Alice" is taken once "alice" is.
@@ -59,7 +67,7 @@ class SignupForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if not self.verify_email and User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 _(
                     "An account with this email address already exists. "
@@ -99,6 +107,19 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocapitalize": "none", "spellcheck": "false"}
         )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, mailing from the task queue rather than the request.
+
+    Sending inside the request made known addresses answer slower than
+    unknown ones; the task (accounts.tasks.send_password_reset) makes the link.
+    """
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from accounts.tasks import send_password_reset
+
+        send_password_reset.enqueue(context["user"].pk, translation.get_language() or "")
 
 
 class ApiTokenForm(forms.Form):

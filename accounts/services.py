@@ -28,8 +28,16 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def create_user(*, username: str, email: str, password: str | None, is_staff: bool = False) -> User:
-    user = User(username=username, email=email, is_staff=is_staff)
+def create_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    is_staff: bool = False,
+    is_active: bool = True,
+) -> User:
+    """A new user; inactive (`is_active=False`) until sign-up's email link is followed."""
+    user = User(username=username, email=email, is_staff=is_staff, is_active=is_active)
     if password:
         user.set_password(password)
     else:
@@ -38,6 +46,13 @@ def create_user(*, username: str, email: str, password: str | None, is_staff: bo
     user.save()
     if is_staff:
         user.groups.add(_staff_group())
+    return user
+
+
+def activate_user(*, user: User) -> User:
+    """Let a user whose email address is now proven sign in."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
 
 

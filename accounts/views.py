@@ -9,21 +9,26 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
-from accounts.forms import ApiTokenForm, LanguageForm, LoginForm, SignupForm
+from accounts.forms import ApiTokenForm, LanguageForm, LoginForm, PasswordResetForm, SignupForm
 from accounts.lockout import forget_failures, guard_current_password
+from accounts.models import User
+from accounts.tasks import send_verification, tell_of_signup_attempt
+from accounts.tokens import awaits_verification, signup_tokens
 from helpdesk import ratelimit
 from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import by_address, rate_limited
@@ -33,7 +38,7 @@ from helpdesk.ratelimit import by_address, rate_limited
 NEW_TOKEN_COOKIE = "new_api_token"  # noqa: S105 - a cookie name, not a secret
 # Long enough to survive a slow redirect, short enough not to linger.
 NEW_TOKEN_MAX_AGE = 120
-# Sign-up logs the new user in straight away; name the backend, as axes' comes first.
+# Sign-up (or its email link) signs the new user in; name the backend, as axes' comes first.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SITE_CONTEXT = {"site_name": settings.SITE_NAME}
 # Django's form views treat PUT as POST; our forms only ever GET and POST.
@@ -52,26 +57,80 @@ def home(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("tickets:list")
-    form = SignupForm(request.POST or None)
+    verify = settings.SIGNUP_VERIFY_EMAIL
+    form = SignupForm(request.POST or None, verify_email=verify)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        owner = User.objects.filter(email__iexact=data["email"]).first() if verify else None
+        if owner is not None:
+            # Answer as for a new address, in about as much time (the new one
+            # hashes a password), and tell the address's owner instead.
+            make_password(data["password1"])
+            tell_of_signup_attempt.enqueue(owner.pk, translation.get_language() or "")
+            return redirect("signup_sent")
         try:
             user = services.create_user(
-                username=data["username"], email=data["email"], password=data["password1"]
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                is_active=not verify,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except IntegrityError:
+            if verify and not User.objects.filter(username__iexact=data["username"]).exists():
+                # The address was just taken, by someone else's sign-up: say what we say for it.
+                return redirect("signup_sent")
             # Someone took the name between our check and the insert.
             form.add_error(None, _("This username or email address was just taken. Try another."))
         else:
+            if verify:
+                send_verification.enqueue(user.pk, translation.get_language() or "")
+                return redirect("signup_sent")
             login(request, user, backend=MODEL_BACKEND)
-            messages.success(
-                request,
-                _("Welcome, %(username)s! Your account is ready.") % {"username": user.username},
-            )
+            _welcome(request, user)
             return redirect("tickets:list")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _welcome(request: HttpRequest, user: User) -> None:
+    messages.success(
+        request,
+        _("Welcome, %(username)s! Your account is ready.") % {"username": user.username},
+    )
+
+
+@require_safe
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Follow sign-up's link: GET shows a button, POST activates and signs in.
+
+    A GET changes nothing, so that a mail scanner opening the link does not
+    use it up; the POST needs the page's CSRF token, which only a browser has.
+    """
+    try:
+        user_id = int(urlsafe_base64_decode(uidb64).decode())
+        user = User.objects.get(pk=user_id)
+    except (ValueError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
+        user = None
+    valid = (
+        user is not None and awaits_verification(user) and signup_tokens.check_token(user, token)
+    )
+    if valid and request.method == "POST":
+        services.activate_user(user=user)
+        login(request, user, backend=MODEL_BACKEND)
+        _welcome(request, user)
+        return redirect("tickets:list")
+    return render(
+        request,
+        "accounts/signup_verify.html",
+        {"valid": valid, "username": user.username if valid else ""},
+        status=200 if valid else 400,
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -128,6 +187,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     http_method_names = FORM_METHODS
+    form_class = PasswordResetForm
     # Answers the same for known and unknown addresses: Django's view redirects
     # to the "check your email" page either way and only mails known users.
     email_template_name = "registration/password_reset_email.txt"

@@ -79,3 +79,37 @@ def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> 
         raise BadRequest("A NUL character in the query string.")
 
     return middleware
+
+
+class CheckConsoleSelection:
+    """A console action's selection holds keys of the list's model, or it is a 400.
+
+    Django's admin filters `pk__in` with the posted `_selected_action` values as
+    they come, so `abc` or `1\\x00` in them was a 500 on every changelist (the
+    user and email-delivery lists, the queue, third-party lists such as the task
+    results). One check here covers them all, typed by each list's own key.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, args, kwargs) -> None:
+        # Every view of a ModelAdmin's URLs carries it (ModelAdmin.get_urls).
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or request.method != "POST":
+            return None
+        from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+        from django.core.exceptions import ValidationError
+
+        key = model_admin.model._meta.pk
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            try:
+                key.to_python(value)
+            except ValidationError:
+                raise BadRequest("A console action's selection is not a list of keys.") from None
+            if "\x00" in value:
+                raise BadRequest("A NUL character in a console action's selection.")
+        return None

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.private_pages",
     # Inside the language and the headers above, so its 400 page has them too.
     "helpdesk.middleware.refuse_nul_in_query",
+    "helpdesk.middleware.CheckConsoleSelection",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -290,6 +291,10 @@ if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
     raise ImproperlyConfigured(
         "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
     )
+
+# Sign-up sends a link to the address given; the account works once it is followed.
+# False for closed deployments, where whoever reaches the sign-up page is trusted.
+SIGNUP_VERIFY_EMAIL = envbool("SIGNUP_VERIFY_EMAIL", "True")
 
 # Rate limits (helpdesk.limits): "N/s", "N/m", "N/h" or "N/d". The web forms'
 # per client address; new tickets and messages per person, in every interface

@@ -178,3 +178,27 @@ def test_the_migration_gives_every_existing_user_a_skeleton(reporter, other_user
     migration.fill_skeletons(apps, None)
     assert User.objects.get(pk=reporter.pk).username_skeleton == skeleton_key("alice")
     assert User.objects.get(pk=other_user.pk).username_skeleton == skeleton_key("charlie")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff", ["superuser", "agent"])
+def test_the_user_list_shows_the_email_beside_lookalike_names(request, staff, reporter, agent):
+    # Two names from before the rule that share a skeleton: each shows its email.
+    twin = UserFactory(username="twin", email="twin@example.org")
+    User.objects.filter(pk=twin.pk).update(
+        username=CYRILLIC_ALICE,
+        username_skeleton=User.objects.get(pk=reporter.pk).username_skeleton,
+    )
+    loner = UserFactory(username="loner", email="loner@example.org")
+    if staff == "superuser":
+        client = request.getfixturevalue("as_superuser")
+    else:
+        client = Client()
+        client.force_login(agent)
+    response = client.get(reverse("admin:accounts_user_changelist"))
+    html = response.content.decode()
+    assert f'{CYRILLIC_ALICE} <span class="lookalike"' in html
+    assert "(twin@example.org)" in html
+    assert "(<span" not in html
+    assert f"({reporter.email})" in html
+    assert f"({loner.email})" not in html

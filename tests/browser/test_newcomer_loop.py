@@ -14,7 +14,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-unusual-passphrase"
 
 
-def test_a_newcomer_does_the_whole_loop(page, screenshot):
+def follow_the_email_link(page, mailoutbox) -> None:
+    """Sign-up sends a link to prove the address (SIGNUP_VERIFY_EMAIL); follow it."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    link = re.search(r"https?://\S+(/accounts/signup/verify/\S+/)", mailoutbox[-1].body)
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Confirm and sign in").click()
+
+
+def test_a_newcomer_does_the_whole_loop(page, screenshot, mailoutbox):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Get help")
     screenshot(page, "home")
@@ -33,6 +41,7 @@ def test_a_newcomer_does_the_whole_loop(page, screenshot):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    follow_the_email_link(page, mailoutbox)
     expect(page).to_have_url(re.compile(r"/tickets/$"))
     expect(page.get_by_role("status")).to_contain_text("Welcome, nina!")
     expect(page.get_by_role("heading", name="No tickets yet")).to_be_visible()
@@ -92,7 +101,7 @@ def test_a_newcomer_does_the_whole_loop(page, screenshot):
     expect(page.get_by_role("status")).to_contain_text("You have been signed out.")
 
 
-def test_the_loop_works_without_javascript(new_page):
+def test_the_loop_works_without_javascript(new_page, mailoutbox):
     page = new_page(java_script_enabled=False)
     page.goto("/accounts/signup/")
     page.get_by_label("Username").fill("omar")
@@ -100,6 +109,7 @@ def test_the_loop_works_without_javascript(new_page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    follow_the_email_link(page, mailoutbox)
     page.get_by_role("link", name="Report your first issue").click()
     page.get_by_label("Description").fill("Printer on floor 3 jams")
     page.get_by_role("button", name="Report issue").click()

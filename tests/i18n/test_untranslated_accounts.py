@@ -76,7 +76,9 @@ def test_signed_out_message(alice):
         assert leftovers(client.get("/accounts/login/")) == []
 
 
-def test_sign_up_page_its_errors_and_its_welcome(alice):
+def test_sign_up_page_its_errors_and_its_welcome(alice, settings):
+    # The welcome straight after sign-up is for deployments without verification.
+    settings.SIGNUP_VERIFY_EMAIL = False
     client = Client()
     with pseudo_language():
         assert leftovers(client.get("/accounts/signup/")) == []
@@ -114,6 +116,35 @@ def test_sign_up_page_its_errors_and_its_welcome(alice):
         assert "charlie" in welcome.content.decode()
         assert 'class="flashes"' in welcome.content.decode()
         assert leftovers(welcome) == []
+
+
+def test_sign_up_verification_pages_and_emails(alice, mailoutbox):
+    client = Client()
+    data = {"username": "charlie", "email": "charlie@example.com"}
+    data |= {"password1": PASSWORD, "password2": PASSWORD}
+    with pseudo_language():
+        sent = client.post("/accounts/signup/", data, follow=True)
+        assert leftovers(sent) == []
+        known = client.post("/accounts/signup/", data | {"username": "charlie2"}, follow=True)
+        assert leftovers(known) == []
+        alice.last_login = timezone.now()
+        alice.save(update_fields=["last_login"])
+        client.post(
+            "/accounts/signup/", data | {"username": "charlie3", "email": "alice@example.com"}
+        )
+        for email in mailoutbox:
+            assert untranslated_words(email.subject, allowed=BRAND) == []
+            assert untranslated_words(URL.sub(" ", email.body), allowed=[*USER_DATA, *BRAND]) == []
+        assert len(mailoutbox) == 3
+        path = re.sub(r"^https?://[^/]+", "", URL.search(mailoutbox[0].body).group(0))
+        assert leftovers(client.get(path)) == []
+        welcome = client.post(path, follow=True)
+        assert 'class="flashes"' in welcome.content.decode()
+        assert leftovers(welcome) == []
+        client.logout()
+        used = client.get(path)
+        assert used.status_code == 400
+        assert leftovers(used) == []
 
 
 def test_password_reset_pages_and_email(alice, mailoutbox):

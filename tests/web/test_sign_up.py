@@ -21,7 +21,16 @@ def signup(client, **overrides):
     return client.post("/accounts/signup/", data)
 
 
-def test_a_newcomer_signs_up_and_is_signed_in(client):
+@pytest.fixture
+def without_verification(settings):
+    """A closed deployment, where whoever reaches sign-up is trusted.
+
+    tests/web/test_sign_up_verification.py has the default, with verification.
+    """
+    settings.SIGNUP_VERIFY_EMAIL = False
+
+
+def test_a_newcomer_signs_up_and_is_signed_in(client, without_verification):
     response = signup(client)
     assertRedirects(response, "/tickets/", fetch_redirect_response=False)
     user = User.objects.get(username="nina")
@@ -53,7 +62,7 @@ def test_a_taken_username_is_reported_next_to_the_field_whatever_its_case(client
     assert User.objects.count() == 1
 
 
-def test_a_taken_email_address_is_reported_next_to_the_field(client):
+def test_a_taken_email_address_is_reported_next_to_the_field(client, without_verification):
     UserFactory(username="nora", email="nina@example.com")
     response = signup(client, email="NINA@example.com")
     assertContains(response, '<ul class="errorlist" id="id_email_error">')

@@ -1,0 +1,222 @@
+"""Sign-up proves the email address before the account works (SIGNUP_VERIFY_EMAIL, the default)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.tasks import default_task_backend
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertRedirects
+
+from accounts.models import User
+from accounts.tokens import signup_tokens
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-unusual-passphrase"
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def signup(client, **overrides):
+    data = {
+        "username": "nina",
+        "email": "Nina@Example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    } | overrides
+    return client.post("/accounts/signup/", data, follow=True)
+
+
+def verify_path(message) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/signup/verify/\S+/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks wait in a queue (the dummy backend) until the test runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+def run_queued(backend) -> None:
+    for result in list(backend.results):
+        result.task.call(*result.args, **result.kwargs)
+    backend.clear()
+
+
+def test_sign_up_makes_an_account_that_cannot_sign_in_yet(client, mailoutbox):
+    response = signup(client)
+    assertRedirects(response, "/accounts/signup/sent/")
+    assertContains(response, "Check your email")
+    user = User.objects.get(username="nina")
+    assert not user.is_active
+    assert response.context["user"].is_anonymous
+    assert [m.to for m in mailoutbox] == [["nina@example.com"]]
+    assert mailoutbox[0].subject == "Confirm your email address for Helpdesk"
+
+    web = client.post("/accounts/login/", {"username": "nina", "password": PASSWORD})
+    assert web.status_code == 200
+    assertContains(web, "That username and password do not match.")
+    api = client.post(
+        "/api/v1/auth/token/",
+        {"username": "nina", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert api.status_code in (400, 401)
+    assert not user.api_tokens.exists()
+
+
+def test_the_link_activates_and_signs_in_once(client, mailoutbox):
+    signup(client)
+    path = verify_path(mailoutbox[0])
+    page = client.get(path)
+    assertContains(page, "Confirm and sign in")
+    # Opening the link (a mail scanner, say) changes nothing.
+    assert not User.objects.get(username="nina").is_active
+
+    response = client.post(path, follow=True)
+    assertRedirects(response, "/tickets/")
+    assertContains(response, "Welcome, nina!")
+    assert User.objects.get(username="nina").is_active
+    assert response.context["user"].username == "nina"
+
+    client.logout()
+    again = client.post(path)
+    assert again.status_code == 400
+    assertContains(again, "This link no longer works", status_code=400)
+    assert (
+        client.post("/accounts/login/", {"username": "nina", "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def test_an_expired_link_is_refused(client, mailoutbox, monkeypatch, settings):
+    signup(client)
+    path = verify_path(mailoutbox[0])
+    later = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    monkeypatch.setattr(signup_tokens, "_now", lambda: later.replace(tzinfo=None))
+    assertContains(client.post(path), "This link no longer works", status_code=400)
+    assert not User.objects.get(username="nina").is_active
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda uid, token: (uid, token[:-1] + ("a" if token[-1] != "a" else "b")),
+        lambda uid, token: ("Nzc3", token),
+        lambda uid, token: ("%%%", token),
+        lambda uid, token: (uid, "1-abc"),
+    ],
+)
+def test_a_forged_link_is_refused(client, mailoutbox, tamper):
+    signup(client)
+    _, _, _, _, uid, token, _ = verify_path(mailoutbox[0]).split("/")
+    uid, token = tamper(uid, token)
+    response = client.post(f"/accounts/signup/verify/{uid}/{token}/")
+    assert response.status_code in (400, 404)
+    assert not User.objects.get(username="nina").is_active
+
+
+def test_a_password_reset_link_does_not_activate(client, mailoutbox):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    signup(client)
+    user = User.objects.get(username="nina")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    assert client.post(f"/accounts/signup/verify/{uid}/{token}/").status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_a_known_address_gets_the_same_page_and_its_owner_a_warning(client, mailoutbox):
+    UserFactory(username="nora", email="nina@example.com", last_login=timezone.now())
+    known = signup(client, email="NINA@example.com")
+    new = signup(client, username="nina2", email="other@example.com")
+    assertRedirects(known, "/accounts/signup/sent/")
+    assertRedirects(new, "/accounts/signup/sent/")
+    assert CSRF.sub(b"", known.content) == CSRF.sub(b"", new.content)
+    assert not User.objects.filter(username="nina").exists()
+    warning, verification = mailoutbox
+    assert warning.to == ["nina@example.com"]
+    assert warning.subject == "Someone tried to sign up to Helpdesk with your address"
+    assert "nora" in warning.body
+    assert "/accounts/signup/verify/" not in warning.body
+    assert verification.to == ["other@example.com"]
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link(client, mailoutbox):
+    signup(client)
+    signup(client, username="nina-again")
+    assert [m.subject for m in mailoutbox] == ["Confirm your email address for Helpdesk"] * 2
+    assert "nina" in mailoutbox[1].body
+    assert not User.objects.filter(username="nina-again").exists()
+
+
+def test_a_taken_username_is_still_an_inline_error_without_revealing_the_email(client, reporter):
+    response = signup(client, username="alice", email=reporter.email)
+    assertContains(response, "This username is taken.")
+    assert "already exists" not in response.content.decode()
+
+
+def test_no_email_is_sent_inside_the_request(client, queued):
+    UserFactory(username="nora", email="nora@example.com")
+    signup(client)
+    signup(client, username="other", email="nora@example.com")
+    client.post("/accounts/password/reset/", {"email": "nora@example.com"})
+    assert mail.outbox == []
+    assert len(queued.results) == 3
+    run_queued(queued)
+    assert sorted(m.subject for m in mail.outbox) == [
+        "Confirm your email address for Helpdesk",
+        "Reset your Helpdesk password",
+        "Someone tried to sign up to Helpdesk with your address",
+    ]
+
+
+def test_the_emails_are_in_the_language_of_the_sign_up_page(client, mailoutbox):
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "nina",
+            "email": "nina@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert mailoutbox[0].extra_headers["Content-Language"] == "de"
+    assert mailoutbox[0].subject == "Bestätigen Sie Ihre E-Mail-Adresse für Helpdesk"
+
+
+def test_the_warning_is_in_the_owners_language(client, mailoutbox):
+    UserFactory(username="nora", email="nina@example.com", language="fr", last_login=timezone.now())
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "nina",
+            "email": "nina@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert mailoutbox[0].extra_headers["Content-Language"] == "fr"
+
+
+def test_without_verification_the_account_works_at_once(client, settings, mailoutbox):
+    settings.SIGNUP_VERIFY_EMAIL = False
+    response = signup(client)
+    assertRedirects(response, "/tickets/")
+    assert User.objects.get(username="nina").is_active
+    assert mailoutbox == []
