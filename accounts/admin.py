@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from accounts import services
 from accounts.lockout import guard_current_password
 from accounts.models import ApiToken, User
+from helpdesk.console import OfferedFiltersOnly
 from tickets import selectors
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class ApiTokenInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OfferedFiltersOnly, DjangoUserAdmin):
     inlines = [ApiTokenInline]
     actions = ["revoke_api_tokens"]
     form = HelpdeskUserChangeForm

@@ -16,13 +16,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from helpdesk.console import OfferedFiltersOnly
 from notifications import services
 from notifications.models import EmailDelivery, NotificationKind, NotificationPreferences
 from notifications.tasks import enqueue_delivery
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
+class EmailDeliveryAdmin(OfferedFiltersOnly):
     list_display = [
         "number",
         "kind",
@@ -112,7 +113,7 @@ class PreferencesAdminForm(forms.ModelForm):
 
 
 @admin.register(NotificationPreferences)
-class NotificationPreferencesAdmin(admin.ModelAdmin):
+class NotificationPreferencesAdmin(OfferedFiltersOnly):
     form = PreferencesAdminForm
     list_display = ["user", *NotificationKind.values]
     list_select_related = ["user"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from accounts.models import User
+from helpdesk.console import OfferedFiltersOnly
 from tickets import dashboard, search, workflow
 from tickets.admin.filters import ACTIVE, AssigneeFilter, StatusFilter
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
@@ -74,7 +75,7 @@ class TicketChangeList(ChangeList):
         return super().get_ordering_field_columns()
 
 
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(OfferedFiltersOnly):
     """The list page of TicketAdmin (tickets.py puts the parts together)."""
 
     list_display = (
