@@ -23,22 +23,12 @@ def tell_of_lockout(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
-    language = user.language or settings.LANGUAGE_CODE
-    context = {
-        "user": user,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "cooloff_minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
-    }
-    with translation.override(language):
-        subject = render_to_string("accounts/email/locked_everywhere_subject.txt", context)
-        body = render_to_string("accounts/email/locked_everywhere.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[user.email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    ).send()
+    _send(
+        user=user,
+        language=user.language or settings.LANGUAGE_CODE,
+        template="accounts/email/locked_everywhere",
+        context={"cooloff_minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))},
+    )
     return True
 
 
