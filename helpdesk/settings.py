@@ -240,6 +240,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 def email_mailer() -> dict:
     backend = os.getenv("EMAIL_BACKEND", "")
     url = os.getenv("EMAIL_URL", "")
+    if backend.endswith("filebased.EmailBackend"):
+        # Each email a file in a folder (staging, tests of a deployment).
+        if not (folder := os.getenv("EMAIL_FILE_PATH", "")):
+            raise ImproperlyConfigured("EMAIL_BACKEND is the file backend: set EMAIL_FILE_PATH")
+        return {"BACKEND": backend, "OPTIONS": {"file_path": folder}}
     if not url and (backend or DEBUG):
         return {"BACKEND": backend or "django.core.mail.backends.console.EmailBackend"}
     options: dict = {

@@ -70,3 +70,35 @@ def test_a_malformed_number_is_refused():
 def test_the_deploy_checklist_asks_for_the_public_site_url():
     result = manage("check", "--deploy", **{**PRODUCTION, "SITE_URL": ""})
     assert "helpdesk.W001" in result.stdout + result.stderr
+
+
+def test_redis_url_gives_a_cache_shared_through_redis():
+    # Every app process counts limits and lockouts in it; it must work, not 500.
+    script = (
+        "from django.core.cache import cache; "
+        "cache.set('helpdesk-settings-test', 'shared', 5); "
+        "print(cache.get('helpdesk-settings-test'))"
+    )
+    result = manage("shell", "-c", script, **PRODUCTION | {"REDIS_URL": "redis://127.0.0.1:6379/9"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "shared"
+
+
+def test_the_file_email_backend_takes_its_folder_from_email_file_path(tmp_path):
+    backend = "django.core.mail.backends.filebased.EmailBackend"
+    script = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Subject', 'Body', None, ['someone@example.com'])"
+    )
+    result = manage(
+        "shell", "-c", script, EMAIL_BACKEND=backend, EMAIL_FILE_PATH=str(tmp_path), **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_the_file_email_backend_without_a_folder_is_refused():
+    backend = "django.core.mail.backends.filebased.EmailBackend"
+    result = manage("check", EMAIL_BACKEND=backend, **PRODUCTION)
+    assert result.returncode != 0
+    assert "EMAIL_FILE_PATH" in result.stderr
