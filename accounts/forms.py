@@ -92,6 +92,35 @@ class SignupForm(forms.Form):
         return cleaned
 
 
+class VerifyEmailForm(forms.Form):
+    """The password of the account that sign-up's link activates.
+
+    The link proves the address; the password proves the account is the
+    reader's own, and not one a stranger made with their address.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        help_text=_("The password you chose when you signed up."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("That is not the password of this account. Type the one you signed up with."),
+                code="password_incorrect",
+            )
+        return password
+
+
 class LoginForm(AuthenticationForm):
     """Django's sign-in form, with our wording and limits."""
 

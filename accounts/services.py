@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import HELPDESK_STAFF_GROUP, ApiToken, User, hash_token
+from accounts.tokens import awaits_verification
 
 TOKEN_PREFIX = "hd_"  # noqa: S105 - a marker, not a secret
 TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
@@ -46,6 +47,27 @@ def create_user(
     user.save()
     if is_staff:
         user.groups.add(_staff_group())
+    return user
+
+
+@transaction.atomic
+def replace_unverified_user(*, user: User, username: str, email: str, password: str) -> User:
+    """Give an account that never proved its address to whoever signs up with it now.
+
+    Whoever signed up first (perhaps a stranger with someone else's address)
+    loses it: its username, password and language become the new sign-up's,
+    as for a new account. The new password hash also retires every link sent
+    before (accounts.tokens signs over it), so only the next one will work.
+    """
+    if not awaits_verification(user):
+        raise ValidationError(_("This account is already confirmed."))
+    user.username = username
+    user.email = email
+    user.language = ""
+    user.date_joined = timezone.now()
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["username", "email", "language", "date_joined", "password"])
     return user
 
 

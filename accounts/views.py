@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import IntegrityError
@@ -24,8 +26,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
-from accounts.forms import ApiTokenForm, LanguageForm, LoginForm, PasswordResetForm, SignupForm
-from accounts.lockout import forget_failures, guard_current_password
+from accounts.forms import (
+    ApiTokenForm,
+    LanguageForm,
+    LoginForm,
+    PasswordResetForm,
+    SignupForm,
+    VerifyEmailForm,
+)
+from accounts.lockout import forget_failures, guard_current_password, lockout_response
 from accounts.models import User
 from accounts.tasks import send_verification, tell_of_signup_attempt
 from accounts.tokens import awaits_verification, signup_tokens
@@ -62,6 +71,27 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         owner = User.objects.filter(email__iexact=data["email"]).first() if verify else None
+        if owner is not None and awaits_verification(owner):
+            # Nobody has proven the address yet, so whoever signed up with it
+            # first has no claim to it: this sign-up takes the account over,
+            # and only its link (to the address) and password will activate it.
+            try:
+                user = services.replace_unverified_user(
+                    user=owner,
+                    username=data["username"],
+                    email=data["email"],
+                    password=data["password1"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return render(request, "accounts/signup.html", {"form": form})
+            except IntegrityError:
+                form.add_error(
+                    None, _("This username or email address was just taken. Try another.")
+                )
+                return render(request, "accounts/signup.html", {"form": form})
+            send_verification.enqueue(user.pk, translation.get_language() or "")
+            return redirect("signup_sent")
         if owner is not None:
             # Answer as for a new address, in about as much time (the new one
             # hashes a password), and tell the address's owner instead.
@@ -107,10 +137,14 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Follow sign-up's link: GET shows a button, POST activates and signs in.
+    """Follow sign-up's link: GET shows a form, POST with the password activates and signs in.
 
     A GET changes nothing, so that a mail scanner opening the link does not
     use it up; the POST needs the page's CSRF token, which only a browser has.
+    It needs the account's password too: the link proves the address, but a
+    stranger may have signed up with it first, and whoever follows the link
+    must not activate an account whose password someone else knows. A wrong
+    password counts as a failed sign-in, toward the same lockout.
     """
     try:
         user_id = int(urlsafe_base64_decode(uidb64).decode())
@@ -120,16 +154,30 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     valid = (
         user is not None and awaits_verification(user) and signup_tokens.check_token(user, token)
     )
-    if valid and request.method == "POST":
-        services.activate_user(user=user)
-        login(request, user, backend=MODEL_BACKEND)
-        _welcome(request, user)
-        return redirect("tickets:list")
+    if not valid:
+        return render(
+            request,
+            "accounts/signup_verify.html",
+            {"valid": False, "username": "", "form": None},
+            status=400,
+        )
+    form = VerifyEmailForm(request.POST or None, user=user)
+    if request.method == "POST":
+        credentials = {"username": user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, None, credentials)
+        if form.is_valid():
+            services.activate_user(user=user)
+            login(request, user, backend=MODEL_BACKEND)
+            _welcome(request, user)
+            return redirect("tickets:list")
+        if form.has_error("password", "password_incorrect"):
+            # axes counts it; at the limit AxesMiddleware answers with lockout_response.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     return render(
         request,
         "accounts/signup_verify.html",
-        {"valid": valid, "username": user.username if valid else ""},
-        status=200 if valid else 400,
+        {"valid": True, "username": user.username, "form": form},
     )
 
 

@@ -19,6 +19,7 @@ def follow_the_email_link(page, mailoutbox) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     link = re.search(r"https?://\S+(/accounts/signup/verify/\S+/)", mailoutbox[-1].body)
     page.goto(link.group(1))
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and sign in").click()
 
 

@@ -136,9 +136,13 @@ def test_sign_up_verification_pages_and_emails(alice, mailoutbox):
             assert untranslated_words(email.subject, allowed=BRAND) == []
             assert untranslated_words(URL.sub(" ", email.body), allowed=[*USER_DATA, *BRAND]) == []
         assert len(mailoutbox) == 3
-        path = re.sub(r"^https?://[^/]+", "", URL.search(mailoutbox[0].body).group(0))
-        assert leftovers(client.get(path)) == []
-        welcome = client.post(path, follow=True)
+        # The second sign-up took the unconfirmed account over: its link is the one that works.
+        path = re.sub(r"^https?://[^/]+", "", URL.search(mailoutbox[1].body).group(0))
+        assert leftovers(client.get(path), "charlie2") == []
+        wrong = client.post(path, {"password": "not-the-password"})
+        assert wrong.context["form"].errors
+        assert leftovers(wrong, "charlie2") == []
+        welcome = client.post(path, {"password": PASSWORD}, follow=True)
         assert 'class="flashes"' in welcome.content.decode()
         assert leftovers(welcome) == []
         client.logout()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.models import User
+from accounts.services import replace_unverified_user
 from accounts.tokens import signup_tokens
 from tests.factories import UserFactory
 
@@ -82,14 +83,14 @@ def test_the_link_activates_and_signs_in_once(client, mailoutbox):
     # Opening the link (a mail scanner, say) changes nothing.
     assert not User.objects.get(username="nina").is_active
 
-    response = client.post(path, follow=True)
+    response = client.post(path, {"password": PASSWORD}, follow=True)
     assertRedirects(response, "/tickets/")
     assertContains(response, "Welcome, nina!")
     assert User.objects.get(username="nina").is_active
     assert response.context["user"].username == "nina"
 
     client.logout()
-    again = client.post(path)
+    again = client.post(path, {"password": PASSWORD})
     assert again.status_code == 400
     assertContains(again, "This link no longer works", status_code=400)
     assert (
@@ -159,8 +160,9 @@ def test_signing_up_again_before_confirming_sends_a_new_link(client, mailoutbox)
     signup(client)
     signup(client, username="nina-again")
     assert [m.subject for m in mailoutbox] == ["Confirm your email address for Helpdesk"] * 2
-    assert "nina" in mailoutbox[1].body
-    assert not User.objects.filter(username="nina-again").exists()
+    assert "nina-again" in mailoutbox[1].body
+    # The second sign-up took the unconfirmed account over: still one account.
+    assert list(User.objects.values_list("username", flat=True)) == ["nina-again"]
 
 
 def test_a_taken_username_is_still_an_inline_error_without_revealing_the_email(client, reporter):
@@ -220,3 +222,117 @@ def test_without_verification_the_account_works_at_once(client, settings, mailou
     assertRedirects(response, "/tickets/")
     assert User.objects.get(username="nina").is_active
     assert mailoutbox == []
+
+
+def test_the_link_needs_the_accounts_password(client, mailoutbox):
+    signup(client)
+    path = verify_path(mailoutbox[0])
+    page = client.get(path)
+    assertContains(page, 'type="password"')
+
+    for wrong in ("", "not-the-password"):
+        response = client.post(path, {"password": wrong})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+        assert not User.objects.get(username="nina").is_active
+        assert response.context["user"].is_anonymous
+    assertContains(response, "That is not the password of this account.")
+
+    # The link still works for the one who knows the password.
+    response = client.post(path, {"password": PASSWORD}, follow=True)
+    assertRedirects(response, "/tickets/")
+    assert User.objects.get(username="nina").is_active
+
+
+def test_wrong_passwords_on_the_link_count_toward_the_lockout(client, mailoutbox):
+    signup(client)
+    path = verify_path(mailoutbox[0])
+    answers = [client.post(path, {"password": f"guess{i}"}).status_code for i in range(5)]
+    assert answers == [200] * 4 + [429]
+    # Locked: even the right password is refused now, and nothing is activated.
+    assert client.post(path, {"password": PASSWORD}).status_code == 429
+    assert not User.objects.get(username="nina").is_active
+
+
+def test_a_stranger_who_signed_up_first_with_the_owners_address_gets_nothing(client, mailoutbox):
+    from django.test import Client
+
+    stranger_password = "the-strangers-own-passphrase"
+    stranger = Client()
+    signup(stranger, username="mallory", password1=stranger_password, password2=stranger_password)
+    stranger_link = verify_path(mailoutbox[0])
+
+    # The address's owner signs up later, with a password of their own.
+    owner_password = "the-owners-own-passphrase"
+    response = signup(client, password1=owner_password, password2=owner_password)
+    assertRedirects(response, "/accounts/signup/sent/")
+    owner_mail = mailoutbox[-1]
+    assert owner_mail.to == ["nina@example.com"]
+    owner_link = verify_path(owner_mail)
+    assert owner_link != stranger_link
+
+    # The stranger's link is dead, and knowing their own password does not help.
+    refused = stranger.post(stranger_link, {"password": stranger_password})
+    assertContains(refused, "This link no longer works", status_code=400)
+    on_owners_link = stranger.post(owner_link, {"password": stranger_password})
+    assert on_owners_link.status_code == 200
+    assert not User.objects.get(email__iexact="nina@example.com").is_active
+
+    response = client.post(owner_link, {"password": owner_password}, follow=True)
+    assertRedirects(response, "/tickets/")
+    user = User.objects.get(email__iexact="nina@example.com")
+    assert user.is_active
+    assert user.username == "nina"
+    assert user.check_password(owner_password)
+    assert not user.check_password(stranger_password)
+    assert not User.objects.filter(username="mallory").exists()
+
+    for username in ("mallory", "nina"):
+        web = Client().post(
+            "/accounts/login/", {"username": username, "password": stranger_password}
+        )
+        assert web.status_code == 200
+        api = Client().post(
+            "/api/v1/auth/token/",
+            {"username": username, "password": stranger_password},
+            content_type="application/json",
+        )
+        assert api.status_code in (400, 401)
+    assert not user.api_tokens.exists()
+    api = Client().post(
+        "/api/v1/auth/token/",
+        {"username": "nina", "password": owner_password},
+        content_type="application/json",
+    )
+    assert api.status_code in (200, 201)
+
+
+def test_old_links_of_a_taken_over_account_are_refused(client, mailoutbox):
+    signup(client)
+    old_link = verify_path(mailoutbox[0])
+    # Even with the same password as before: the new hash retires the old link.
+    signup(client, username="nina2")
+    new_link = verify_path(mailoutbox[1])
+    assertContains(
+        client.post(old_link, {"password": PASSWORD}), "no longer works", status_code=400
+    )
+    assert not User.objects.get(username="nina2").is_active
+    assertRedirects(
+        client.post(new_link, {"password": PASSWORD}), "/tickets/", target_status_code=200
+    )
+    assert User.objects.get(username="nina2").is_active
+
+
+def test_a_confirmed_account_is_never_taken_over(client, mailoutbox, reporter):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        replace_unverified_user(
+            user=reporter, username="mallory", email=reporter.email, password=PASSWORD
+        )
+    reporter.refresh_from_db()
+    assert reporter.username == "alice"
+    signup(client, username="mallory", email=reporter.email)
+    reporter.refresh_from_db()
+    assert reporter.username == "alice"
+    assert not User.objects.filter(username="mallory").exists()
