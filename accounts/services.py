@@ -59,23 +59,37 @@ def replace_unverified_user(*, user: User, username: str, email: str, password: 
     as for a new account. The new password hash also retires every link sent
     before (accounts.tokens signs over it), so only the next one will work.
     """
-    if not awaits_verification(user):
-        raise ValidationError(_("This account is already confirmed."))
-    user.username = username
-    user.email = email
-    user.language = ""
-    user.date_joined = timezone.now()
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["username", "email", "language", "date_joined", "password"])
-    return user
+    # Re-read under a lock: the owner may be following the link right now.
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    # A console-made account that was switched off before it was ever used is
+    # not a pending sign-up, whatever it looks like: never hand its rights over.
+    if not awaits_verification(locked) or locked.is_staff or locked.is_superuser:
+        raise ValidationError({"email": _("This account is already confirmed.")})
+    locked.username = username
+    locked.email = email
+    locked.language = ""
+    locked.date_joined = timezone.now()
+    locked.set_password(password)
+    locked.full_clean(exclude=["password"])
+    locked.save(update_fields=["username", "email", "language", "date_joined", "password"])
+    locked.groups.clear()
+    locked.user_permissions.clear()
+    return locked
 
 
+@transaction.atomic
 def activate_user(*, user: User) -> User:
-    """Let a user whose email address is now proven sign in."""
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    return user
+    """Let a user whose email address is now proven sign in.
+
+    `user` is the account as the link and password were checked against: if it
+    changed since (taken over by a new sign-up meanwhile), nothing is activated.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not awaits_verification(locked) or locked.password != user.password:
+        raise ValidationError(_("This link is no longer valid. Sign up again to get a new one."))
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    return locked
 
 
 @transaction.atomic

@@ -71,7 +71,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         owner = User.objects.filter(email__iexact=data["email"]).first() if verify else None
-        if owner is not None and awaits_verification(owner):
+        if (
+            owner is not None
+            and awaits_verification(owner)
+            and not (owner.is_staff or owner.is_superuser)
+        ):
             # Nobody has proven the address yet, so whoever signed up with it
             # first has no claim to it: this sign-up takes the account over,
             # and only its link (to the address) and password will activate it.
@@ -83,6 +87,10 @@ def signup(request: HttpRequest) -> HttpResponse:
                     password=data["password1"],
                 )
             except ValidationError as exc:
+                if "email" in exc.message_dict:
+                    # Confirmed meanwhile (its owner followed the link): as for any
+                    # address with an account, the same page.
+                    return redirect("signup_sent")
                 add_service_errors(form, exc)
                 return render(request, "accounts/signup.html", {"form": form})
             except IntegrityError:
@@ -167,7 +175,15 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         if not AxesProxyHandler.is_allowed(request, credentials):
             return lockout_response(request, None, credentials)
         if form.is_valid():
-            services.activate_user(user=user)
+            try:
+                user = services.activate_user(user=user)
+            except ValidationError:
+                return render(
+                    request,
+                    "accounts/signup_verify.html",
+                    {"valid": False, "username": "", "form": None},
+                    status=400,
+                )
             login(request, user, backend=MODEL_BACKEND)
             _welcome(request, user)
             return redirect("tickets:list")

@@ -336,3 +336,32 @@ def test_a_confirmed_account_is_never_taken_over(client, mailoutbox, reporter):
     reporter.refresh_from_db()
     assert reporter.username == "alice"
     assert not User.objects.filter(username="mallory").exists()
+
+
+def test_a_link_checked_against_an_account_taken_over_meanwhile_activates_nothing(client):
+    # The owner's confirm and a stranger's new sign-up race: the owner's
+    # password was checked against the account as it was before the takeover.
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import activate_user
+
+    signup(client)
+    as_checked = User.objects.get(username="nina")
+    replace_unverified_user(
+        user=as_checked, username="stranger", email="nina@example.com", password="s-" + PASSWORD
+    )
+    with pytest.raises(ValidationError):
+        activate_user(user=as_checked)
+    assert not User.objects.get(pk=as_checked.pk).is_active
+
+
+def test_a_switched_off_console_account_is_not_taken_over_by_a_sign_up(client):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(username="olga", email="olga@example.com", is_active=False)
+    signup(client, username="mallory", email="olga@example.com")
+    staff.refresh_from_db()
+    assert staff.username == "olga"
+    assert staff.is_staff
+    assert staff.check_password(PASSWORD) is False
+    assert not User.objects.filter(username="mallory").exists()
