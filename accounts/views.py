@@ -70,6 +70,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, verify_email=verify)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if verify and ratelimit.hit("signup_email", data["email"].strip().lower()):
+            # Enough emails to this address for now (sign-ups from many client
+            # addresses could flood it): the same page, and nothing sent or made.
+            return redirect("signup_sent")
         owner = User.objects.filter(email__iexact=data["email"]).first() if verify else None
         if (
             owner is not None

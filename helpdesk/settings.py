@@ -308,6 +308,7 @@ RATE_LIMITS = {
     "signup": os.getenv("RATE_SIGNUP", "10/h"),
     "password_reset": os.getenv("RATE_PASSWORD_RESET", "10/h"),
     "password_reset_email": os.getenv("RATE_PASSWORD_RESET_EMAIL", "3/h"),
+    "signup_email": os.getenv("RATE_SIGNUP_EMAIL", "3/h"),
     "report": os.getenv("RATE_REPORT", "30/h"),
     "reply": os.getenv("RATE_REPLY", "120/h"),
     "report_staff": os.getenv("RATE_REPORT_STAFF", "300/h"),

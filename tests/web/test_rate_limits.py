@@ -18,6 +18,7 @@ def low_limits(settings):
         "signup": "2/h",
         "password_reset": "3/h",
         "password_reset_email": "2/h",
+        "signup_email": "10/h",
         "report": "2/h",
         "reply": "2/h",
     }

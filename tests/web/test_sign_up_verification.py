@@ -365,3 +365,17 @@ def test_a_switched_off_console_account_is_not_taken_over_by_a_sign_up(client):
     assert staff.is_staff
     assert staff.check_password(PASSWORD) is False
     assert not User.objects.filter(username="mallory").exists()
+
+
+def test_sign_ups_cannot_flood_one_address_with_email(settings, queued):
+    # From many client addresses, each within its own limit: the mailed
+    # address has a limit of its own, as password reset has.
+    from django.test import Client
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup_email": "2/h"}
+    UserFactory(username="victim", email="victim@example.com")
+    for i in range(4):
+        client = Client(REMOTE_ADDR=f"203.0.113.{i + 1}")
+        response = signup(client, username=f"spam{i}", email="victim@example.com")
+        assertRedirects(response, "/accounts/signup/sent/")
+    assert len(queued.results) == 2
