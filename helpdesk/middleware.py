@@ -31,7 +31,9 @@ def user_language(get_response: Callable[[HttpRequest], HttpResponse]) -> Callab
 
     Runs after LocaleMiddleware (which took the browser's Accept-Language or the
     language cookie) and after authentication; a person with no choice keeps that.
-    API requests authenticate by token inside the view, so they go by Accept-Language.
+    API requests with a token authenticate inside the view, after this, so they go
+    by Accept-Language; API requests with the session cookie get the account's
+    choice, like the pages.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
