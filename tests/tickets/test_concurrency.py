@@ -18,6 +18,7 @@ from tests.factories import make_ticket
 from tickets import services
 from tickets.exceptions import StaleVersion
 from tickets.models import Message, Ticket, TicketEvent
+from tickets.services import steps
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -32,7 +33,7 @@ def slow_services(monkeypatch):
     def linger(events):
         time.sleep(0.2)
 
-    monkeypatch.setattr(services, "_event_hooks", [linger])
+    monkeypatch.setattr(steps, "_event_hooks", [linger])
 
 
 def run_together(*calls):

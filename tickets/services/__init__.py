@@ -19,27 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import limits
 from tickets import validation, workflow
-from tickets.exceptions import (
-    InvalidTransition,
-    NotAllowed,
-    RateLimited,
-    StaleVersion,
-    TicketClosed,
-    TicketNotFound,
-)
-from tickets.models import (
-    TEXT_MAX_LENGTH,
-    Message,
-    Ticket,
-    TicketEvent,
-    is_ticket_id,
-)
+from tickets.exceptions import NotAllowed
+from tickets.models import TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+from tickets.services import steps
+from tickets.services.steps import register_event_hook
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from accounts.models import User
 
 Status = Ticket.Status
@@ -51,143 +37,16 @@ REPORTER_FIELDS = frozenset({"subject", "description", "status"})
 STAFF_FIELDS = REPORTER_FIELDS | {"priority", "assignee"}
 MODIFIABLE_FIELDS = STAFF_FIELDS
 
-# Hooks run with the events each change records, once per change, inside the
-# service's transaction (the notifications app registers one that queues the
-# emails to be worked out and sent by the background worker).
-_event_hooks: list[Callable[[list[TicketEvent]], None]] = []
 
-
-def register_event_hook(hook: Callable[[list[TicketEvent]], None]) -> None:
-    if hook not in _event_hooks:
-        _event_hooks.append(hook)
-
-
-# --- locking and checks ------------------------------------------------------
-
-
-def _lock(ticket: Ticket | int, actor: User) -> Ticket:
-    """Re-read the ticket with its row locked, as the actor may see it."""
-    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    if not is_ticket_id(pk):
-        raise TicketNotFound()
-    try:
-        locked = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("reporter", "assignee")
-            .get(pk=pk)
-        )
-    except Ticket.DoesNotExist:
-        raise TicketNotFound() from None
-    if workflow.role_of(actor, locked) is None:
-        # A ticket you may not see does not exist for you.
-        raise TicketNotFound()
-    return locked
-
-
-def _differs(ticket: Ticket, name: str, value: Any) -> bool:
-    if name == "assignee":
-        # A user, or (from an interface that may not look staff up) an id.
-        return getattr(value, "pk", value) != ticket.assignee_id
-    return value != getattr(ticket, name)
-
-
-def _check_version(ticket: Ticket, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != ticket.version:
-        raise StaleVersion(expected=int(expected_version), current=ticket.version)
-
-
-def _staff_only(fields: set[str]) -> str:
-    """Why an end user may not change these staff-only fields: one sentence per case."""
-    if fields == {"priority"}:
-        return _("Only helpdesk staff may change the priority of a ticket.")
-    if fields == {"assignee"}:
-        return _("Only helpdesk staff may change the assignee of a ticket.")
-    # Both: they are all the staff-only fields (STAFF_FIELDS - REPORTER_FIELDS).
-    return _("Only helpdesk staff may change the assignee and priority of a ticket.")
-
-
-def _check_open(ticket: Ticket) -> None:
-    if ticket.status == Status.CLOSED:
-        raise TicketClosed()
-
-
-def _record(
-    ticket: Ticket,
-    actor: User | None,
-    kind: str,
-    *,
-    old: str = "",
-    new: str = "",
-    field: str = "",
-    message: Message | None = None,
-    is_internal: bool = False,
-    at: datetime,
-) -> TicketEvent:
-    """Queue an event of the ticket; _flush_events writes the queue in one INSERT."""
-    event = TicketEvent(
-        ticket=ticket,
-        actor=actor,
-        kind=kind,
-        field=field,
-        old_value=old,
-        new_value=new,
-        message=message,
-        is_internal=is_internal,
-        created_at=at,
-    )
-    ticket.__dict__.setdefault("_pending_events", []).append(event)
-    return event
-
-
-def _flush_events(ticket: Ticket) -> None:
-    # One INSERT for all the events of a change (a PATCH of five fields is
-    # five events), so that a request costs a fixed number of queries.
-    events = ticket.__dict__.pop("_pending_events", [])
-    if not events:
-        return
-    TicketEvent.objects.bulk_create(events)
-    for hook in _event_hooks:
-        hook(events)
-
-
-def _count_write(actor: User, action: str) -> None:
-    """Count a new ticket ("report") or a message ("reply") by `actor` against their limit.
-
-    Called after every other check, just before the write: an invalid or
-    refused request does not use up the writer's allowance.
-    """
-    staff = workflow.is_helpdesk_staff(actor)
-    if wait := limits.count_write(action, user_id=actor.pk, staff=staff):
-        raise RateLimited(action=action, wait=wait)
-
-
-def _apply_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
-    """Move a locked ticket to `status` per the workflow; the caller saves it."""
-    status = validation.clean_choice(status, field="status", choices=Ticket.Status)
-    allowed = workflow.allowed_transitions(actor, ticket)
-    if status not in allowed:
-        raise InvalidTransition(current=ticket.status, requested=status, allowed=allowed)
-    return _set_status(ticket, actor, status, at=at)
-
-
-def _set_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> TicketEvent:
-    old = ticket.status
-    ticket.status = status
-    if status == Status.RESOLVED:
-        ticket.resolved_at = at
-    elif status == Status.CLOSED:
-        ticket.closed_at = at
-    else:
-        # Reopened (or sent back to pending): it is no longer resolved.
-        ticket.resolved_at = None
-    return _record(ticket, actor, Kind.STATUS_CHANGED, old=old, new=status, at=at)
-
-
-def _save(ticket: Ticket, fields: set[str], *, at: datetime) -> None:
-    ticket.updated_at = at
-    ticket.version += 1
-    ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
-    _flush_events(ticket)
+__all__ = [
+    "change_status",
+    "delete_ticket",
+    "modify_ticket",
+    "post_message",
+    "register_event_hook",
+    "reply_and_modify",
+    "report_issue",
+]
 
 
 # --- services ----------------------------------------------------------------
@@ -215,7 +74,7 @@ def report_issue(
     priority = validation.clean_choice(
         priority or Ticket.Priority.NORMAL, field="priority", choices=Ticket.Priority
     )
-    _count_write(actor, "report")
+    steps.count_write(actor, "report")
     now = timezone.now()
     ticket = Ticket.objects.create(
         reporter=reporter,
@@ -226,8 +85,8 @@ def report_issue(
         created_at=now,
         updated_at=now,
     )
-    _record(ticket, actor, Kind.CREATED, new=Status.NEW, at=now)
-    _flush_events(ticket)
+    steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, at=now)
+    steps.flush_events(ticket)
     return ticket
 
 
@@ -250,16 +109,18 @@ def modify_ticket(
             # Translators: %(name)s is a field name as a program gave it (an identifier).
             {name: _("'%(name)s' cannot be changed.") % {"name": name} for name in sorted(unknown)}
         )
-    locked = _lock(ticket, actor)
-    _check_version(locked, expected_version)
-    _check_open(locked)
+    locked = steps.lock(ticket, actor)
+    steps.check_version(locked, expected_version)
+    steps.check_open(locked)
 
     role = workflow.role_of(actor, locked)
     allowed = STAFF_FIELDS if role == workflow.Role.STAFF else REPORTER_FIELDS
     # Sending back a staff-only field unchanged (a whole ticket PUT back, say) is no change.
-    forbidden = {name for name in set(changes) - allowed if _differs(locked, name, changes[name])}
+    forbidden = {
+        name for name in set(changes) - allowed if steps.differs(locked, name, changes[name])
+    }
     if forbidden:
-        raise NotAllowed(_staff_only(forbidden))
+        raise NotAllowed(steps.staff_only(forbidden))
     # What is left of the staff-only fields is unchanged: nothing to do for them.
     changes = {name: value for name, value in changes.items() if name in allowed}
 
@@ -312,17 +173,19 @@ def modify_ticket(
         if new != old:
             setattr(locked, name, new)
             changed.add(name)
-            _record(locked, actor, Kind.EDITED, field=name, old=old, new=new, at=now)
+            steps.record(locked, actor, Kind.EDITED, field=name, old=old, new=new, at=now)
     if new_priority != locked.priority:
         old_priority = locked.priority
         locked.priority = new_priority
         changed.add("priority")
-        _record(locked, actor, Kind.PRIORITY_CHANGED, old=old_priority, new=new_priority, at=now)
+        steps.record(
+            locked, actor, Kind.PRIORITY_CHANGED, old=old_priority, new=new_priority, at=now
+        )
     if new_assignee != locked.assignee:
         old_assignee = locked.assignee
         locked.assignee = new_assignee
         changed.add("assignee")
-        _record(
+        steps.record(
             locked,
             actor,
             Kind.ASSIGNED,
@@ -331,11 +194,11 @@ def modify_ticket(
             at=now,
         )
     if "status" in changes and changes["status"] != locked.status:
-        _apply_status(locked, actor, changes["status"], at=now)
+        steps.apply_status(locked, actor, changes["status"], at=now)
         changed |= {"status", "resolved_at", "closed_at"}
 
     if changed:
-        _save(locked, changed, at=now)
+        steps.save(locked, changed, at=now)
     return locked
 
 
@@ -348,12 +211,12 @@ def change_status(
     expected_version: int | None = None,
 ) -> Ticket:
     """Move a ticket to `status`, as the workflow allows `actor`."""
-    locked = _lock(ticket, actor)
-    _check_version(locked, expected_version)
-    _check_open(locked)
+    locked = steps.lock(ticket, actor)
+    steps.check_version(locked, expected_version)
+    steps.check_open(locked)
     now = timezone.now()
-    _apply_status(locked, actor, status, at=now)
-    _save(locked, {"status", "resolved_at", "closed_at"}, at=now)
+    steps.apply_status(locked, actor, status, at=now)
+    steps.save(locked, {"status", "resolved_at", "closed_at"}, at=now)
     return locked
 
 
@@ -371,20 +234,20 @@ def post_message(
     Only staff may post internal notes. A public message from the reporter on a
     pending or resolved ticket reopens it.
     """
-    locked = _lock(ticket, actor)
-    _check_version(locked, expected_version)
-    _check_open(locked)
+    locked = steps.lock(ticket, actor)
+    steps.check_version(locked, expected_version)
+    steps.check_open(locked)
     role = workflow.role_of(actor, locked)
     if is_internal and role != workflow.Role.STAFF:
         raise NotAllowed(_("Only helpdesk staff may post internal notes."))
     body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH)
-    _count_write(actor, "reply")
+    steps.count_write(actor, "reply")
 
     now = timezone.now()
     message = Message.objects.create(
         ticket=locked, author=actor, body=body, is_internal=bool(is_internal), created_at=now
     )
-    _record(
+    steps.record(
         locked,
         actor,
         Kind.MESSAGE_POSTED,
@@ -398,14 +261,14 @@ def post_message(
         and actor.pk == locked.reporter_id
         and locked.status in workflow.REOPEN_ON_REPORTER_REPLY
     ):
-        _set_status(locked, actor, Status.OPEN, at=now)
+        steps.set_status(locked, actor, Status.OPEN, at=now)
         changed |= {"status", "resolved_at"}
     if message.is_internal:
         # A note changes nothing the reporter can see: leaving the ticket's
         # version and last update alone keeps it from showing that one was written.
-        _flush_events(locked)
+        steps.flush_events(locked)
     else:
-        _save(locked, changed, at=now)
+        steps.save(locked, changed, at=now)
     message.ticket = locked
     return message
 
@@ -453,4 +316,4 @@ def delete_ticket(*, actor: User, ticket: Ticket | int) -> None:
     """
     if not (actor.is_active and actor.is_superuser):
         raise NotAllowed(_("Only superusers may delete tickets."))
-    _lock(ticket, actor).delete()
+    steps.lock(ticket, actor).delete()
