@@ -24,6 +24,15 @@ def agent(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """Root runs the installation: staff and superuser."""
+    user = StaffFactory(username="root", first_name="Root")
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+@pytest.fixture
 def other_agent(db):
     return StaffFactory(username="dana", first_name="Dana")
 

@@ -8,6 +8,7 @@ it there directly, as the workflow is what those tests are not about.
 from __future__ import annotations
 
 import factory
+from django.test import Client
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -64,3 +65,10 @@ def make_ticket(
         Ticket.objects.filter(pk=ticket.pk).update(**fields)
         ticket.refresh_from_db()
     return ticket
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

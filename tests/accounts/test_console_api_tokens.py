@@ -5,31 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import ApiToken
-from tests.factories import StaffFactory
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 USERS = reverse("admin:accounts_user_changelist")
-
-
-@pytest.fixture
-def superuser(db):
-    user = StaffFactory(username="root")
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

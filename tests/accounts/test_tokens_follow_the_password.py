@@ -13,19 +13,11 @@ from django.test import Client
 
 from accounts import services
 from accounts.models import ApiToken, User
-from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW = "a-brand-new-passphrase-19"
-
-
-@pytest.fixture
-def superuser(db):
-    user = StaffFactory(username="root")
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import StaffFactory
 from tickets.models import Ticket
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
@@ -50,15 +49,6 @@ def clock(when: datetime):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timezone, "now", lambda: when)
         yield
-
-
-@pytest.fixture
-def superuser(db):
-    """Root runs the installation: staff and superuser."""
-    user = StaffFactory(username="root", first_name="Root")
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
 
 
 @pytest.fixture

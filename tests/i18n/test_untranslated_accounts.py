@@ -26,7 +26,7 @@ from accounts.admin import ApiTokenInline, UserAdmin
 from accounts.forms import LanguageForm
 from accounts.lockout import LockoutHandler  # noqa: F401 - the handler in use
 from accounts.models import ApiToken, User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, signed_in
 from tests.i18n.pseudo import pseudo_language, untranslated_html, untranslated_words
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +42,6 @@ URL = re.compile(r"https?://\S+")
 def leftovers(response, *more: str) -> list[str]:
     html = response.content.decode()
     return untranslated_html(html, allowed=[*USER_DATA, *BRAND, *LANGUAGE_NAMES, *more])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from accounts.models import HELPDESK_STAFF_GROUP, User
 from notifications import services as notification_services
 from notifications.models import EmailDelivery, NotificationPreferences
 from tests.admin.conftest import ADD, QUEUE, change_data, clock, messages_of, ticket_url
-from tests.factories import StaffFactory, UserFactory, make_ticket
+from tests.factories import UserFactory, make_ticket
 from tests.i18n.pseudo import pseudo_language, untranslated_html, untranslated_words
 from tickets import dashboard, search, services
 from tickets.admin import actions
@@ -127,14 +127,6 @@ def assert_messages_marked(response) -> None:
 
 
 # --- people and data ----------------------------------------------------------
-
-
-@pytest.fixture
-def superuser(db):
-    user = StaffFactory(username="root", first_name="Root")
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
 
 
 @pytest.fixture(params=["agent", "superuser"])

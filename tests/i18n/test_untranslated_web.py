@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from tests.factories import make_ticket
+from tests.factories import make_ticket, signed_in
 from tests.i18n.pseudo import pseudo_language, untranslated_html
 from tickets import services
 from tickets.models import Ticket, TicketEvent
@@ -60,12 +60,6 @@ class Pages:
         """The page a POST redirected to, with the message it left."""
         assert response.status_code == 302, (name, response.status_code)
         return self.check(name, client.get(response.url))
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def user_data(*users: User, tickets=(), extra=()) -> list[str]:

@@ -7,17 +7,11 @@ from django.test import Client
 
 from notifications.models import NotificationPreferences
 from notifications.services import preferences_of
-from tests.factories import make_ticket
+from tests.factories import make_ticket, signed_in
 from tickets import services
 
 pytestmark = pytest.mark.django_db
 URL = "/accounts/notifications/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

@@ -2,20 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import StaffFactory
 from tickets import services
 from tickets.exceptions import NotAllowed, TicketNotFound
 from tickets.models import Message, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser(db):
-    user = StaffFactory(username="root")
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
 
 
 def test_a_superuser_deletes_a_ticket_with_its_conversation(superuser, agent, ticket):
