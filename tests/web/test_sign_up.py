@@ -5,20 +5,9 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.models import User
 from tests.factories import UserFactory
+from tests.web.signing_up import PASSWORD, signup
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-unusual-passphrase"
-
-
-def signup(client, **overrides):
-    data = {
-        "username": "nina",
-        "email": "Nina@Example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    } | overrides
-    return client.post("/accounts/signup/", data)
 
 
 @pytest.fixture

@@ -15,21 +15,17 @@ from accounts.models import User
 from accounts.services import replace_unverified_user
 from accounts.tokens import signup_tokens
 from tests.factories import UserFactory
+from tests.web import signing_up
+from tests.web.signing_up import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-unusual-passphrase"
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 def signup(client, **overrides):
-    data = {
-        "username": "nina",
-        "email": "Nina@Example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    } | overrides
-    return client.post("/accounts/signup/", data, follow=True)
+    """Sign up as Nina and follow to the page that comes next."""
+    return signing_up.signup(client, follow=True, **overrides)
 
 
 def verify_path(message) -> str:
@@ -187,32 +183,14 @@ def test_no_email_is_sent_inside_the_request(client, queued):
 
 
 def test_the_emails_are_in_the_language_of_the_sign_up_page(client, mailoutbox):
-    client.post(
-        "/accounts/signup/",
-        {
-            "username": "nina",
-            "email": "nina@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-        HTTP_ACCEPT_LANGUAGE="de",
-    )
+    signing_up.signup(client, email="nina@example.com", headers={"accept-language": "de"})
     assert mailoutbox[0].extra_headers["Content-Language"] == "de"
     assert mailoutbox[0].subject == "Bestätigen Sie Ihre E-Mail-Adresse für Helpdesk"
 
 
 def test_the_warning_is_in_the_owners_language(client, mailoutbox):
     UserFactory(username="nora", email="nina@example.com", language="fr", last_login=timezone.now())
-    client.post(
-        "/accounts/signup/",
-        {
-            "username": "nina",
-            "email": "nina@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-        HTTP_ACCEPT_LANGUAGE="de",
-    )
+    signing_up.signup(client, email="nina@example.com", headers={"accept-language": "de"})
     assert mailoutbox[0].extra_headers["Content-Language"] == "fr"
 
 
