@@ -102,7 +102,10 @@ def test_html_blockquotes_become_quotes():
 
 
 def test_an_unknown_charset_does_not_stop_the_message():
-    raw = b"From: a@example.com\r\nSubject: x\r\nContent-Type: text/plain; charset=x-nonsense\r\n\r\nhello\r\n"
+    raw = (
+        b"From: a@example.com\r\nSubject: x\r\n"
+        b"Content-Type: text/plain; charset=x-nonsense\r\n\r\nhello\r\n"
+    )
     assert parse(raw).body.strip() == "hello"
 
 
