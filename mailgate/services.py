@@ -84,7 +84,7 @@ def _first_line(value: str, limit: int) -> str:
 
 
 @transaction.atomic
-def receive(*, raw: bytes, mailbox: str) -> tuple[InboundMail, bool]:
+def receive(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[InboundMail, bool]:
     """Store one raw message; (the record, whether it is new).
 
     A message seen before in `mailbox` (same Message-ID, or same bytes without
@@ -92,8 +92,11 @@ def receive(*, raw: bytes, mailbox: str) -> tuple[InboundMail, bool]:
     one is queued, or refused at once when it is too large or comes from an
     unknown address while unknown senders are turned off (so that the mail
     server can bounce it). Processing a queued one is the caller's to queue.
+    `size` is the message's size when `raw` is only its header (IMAP fetches
+    no more of a message over the limit).
     """
-    too_large = len(raw) > max_bytes()
+    size = len(raw) if size is None else size
+    too_large = size > max_bytes()
     head = parsing.parse_bytes(_head(raw) if too_large else raw)
     found = parsing.message_ids(head.get("Message-ID"))
     message_id = found[0] if found else ""
@@ -105,7 +108,7 @@ def receive(*, raw: bytes, mailbox: str) -> tuple[InboundMail, bool]:
         sender=(senders[0] if len(senders) == 1 else "")[:254],
         subject=_first_line(str(head.get("Subject", "")), 255),
         raw=raw,
-        size=len(raw),
+        size=size,
     )
     existing = InboundMail.objects.filter(mailbox=record.mailbox, dedupe_key=record.dedupe_key)
     if (found_record := existing.first()) is not None:

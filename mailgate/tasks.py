@@ -26,10 +26,10 @@ def enqueue(inbound_id: int) -> None:
         transaction.on_commit(lambda: process_inbound.enqueue(inbound_id), robust=True)
 
 
-def accept(*, raw: bytes, mailbox: str) -> tuple[InboundMail, bool]:
+def accept(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[InboundMail, bool]:
     """Store `raw` and queue it; (the record, whether it is new). Safe to call twice."""
     with transaction.atomic():
-        mail, created = services.receive(raw=raw, mailbox=mailbox)
+        mail, created = services.receive(raw=raw, mailbox=mailbox, size=size)
         if created and mail.outcome == InboundMail.Outcome.QUEUED:
             enqueue(mail.pk)
     if not queue_is_transactional():
