@@ -1,61 +1,40 @@
-"""The only code that writes inbound email records, and the routing of a message.
+"""The only code that writes inbound email records.
 
 `receive` stores a message raw before anything else happens (the same message
-twice in one mailbox is stored once); `process` routes a stored message
-through the ticket services, exactly as the web reply form would, and records
-what became of it: ticket made, reply posted, ignored (automatic mail),
-refused, or failed with the error. Processing is idempotent: only a message
-still queued is processed, under a row lock, so a second worker or a second
-delivery posts nothing twice. Queuing the processing is mailgate.tasks'.
-
-Trust: the sender is the From address and nothing else. A reply lands on a
-ticket only if the sender may see it and the message is not suspicious (a
-Reply-To elsewhere, a failed check in Authentication-Results written by a
-server we trust); otherwise it becomes a new ticket of the sender's own. No
-header sets a field, a status or an assignee.
+twice in one mailbox is stored once); `claim` locks a queued one for
+processing and `record_outcome` writes what became of it: ticket made, reply
+posted, ignored (automatic mail), refused, or failed with the error; `requeue`
+sends failed ones round again. Reading the mail and routing it through the
+ticket services is the interface's (mailgate.processing), queuing it the task
+queue's (mailgate.tasks). Every function is keyword-only and one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
-import secrets
-import traceback
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import services as account_services
 from accounts.models import User
-from mailgate import parsing, quotes
 from mailgate.models import InboundMail
-from notifications.emails import read_message_id
-from notifications.models import EmailDelivery
-from notifications.replies import is_own_address, read_reply_address
-from tickets import services as ticket_services
-from tickets import workflow
-from tickets.exceptions import RateLimited, TicketClosed, TicketNotFound
-from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Message, Ticket
+from notifications.replies import is_own_address
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from tickets.models import Message, Ticket
+
 logger = logging.getLogger(__name__)
 
 Outcome = InboundMail.Outcome
-PERIODS = {"m": 60, "h": 3600, "d": 86400}
 # What of a message over the size limit is kept: its headers, for the console.
 REFUSED_KEEP_BYTES = 64 * 1024
-_TICKET_IN_SUBJECT = re.compile(r"\[#(\d{1,18})\]")
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|wg|fw|fwd|tr|rv|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
 def max_bytes() -> int:
@@ -71,20 +50,28 @@ def dedupe_key(*, message_id: str, raw: bytes) -> str:
     return hashlib.sha256(b"raw:" + raw).hexdigest()
 
 
-def _head(raw: bytes) -> bytes:
+def head_of(raw: bytes) -> bytes:
     end = raw.find(b"\r\n\r\n")
     if end < 0:
         end = raw.find(b"\n\n")
     return raw[: end if 0 <= end < REFUSED_KEEP_BYTES else REFUSED_KEEP_BYTES]
 
 
-def _first_line(value: str, limit: int) -> str:
+def first_line(value: str, limit: int) -> str:
     value = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in value)
     return " ".join(value.split())[:limit]
 
 
 @transaction.atomic
-def receive(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[InboundMail, bool]:
+def receive(
+    *,
+    raw: bytes,
+    mailbox: str,
+    message_id: str,
+    sender: str,
+    subject: str,
+    size: int | None = None,
+) -> tuple[InboundMail, bool]:
     """Store one raw message; (the record, whether it is new).
 
     A message seen before in `mailbox` (same Message-ID, or same bytes without
@@ -92,21 +79,19 @@ def receive(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[Inbou
     one is queued, or refused at once when it is too large or comes from an
     unknown address while unknown senders are turned off (so that the mail
     server can bounce it). Processing a queued one is the caller's to queue.
-    `size` is the message's size when `raw` is only its header (IMAP fetches
-    no more of a message over the limit).
+    `message_id`, `sender` and `subject` are as the headers say (the sender
+    "" unless there is exactly one); `size` is the message's size when `raw`
+    is only its header (IMAP fetches no more of a message over the limit).
     """
     size = len(raw) if size is None else size
     too_large = size > max_bytes()
-    head = parsing.parse_bytes(_head(raw) if too_large else raw)
-    found = parsing.message_ids(head.get("Message-ID"))
-    message_id = found[0] if found else ""
-    senders = parsing.sender_addresses(head)
+    sender = sender.strip().lower()
     record = InboundMail(
         mailbox=mailbox[:200],
         dedupe_key=dedupe_key(message_id=message_id, raw=raw),
         header_message_id=message_id,
-        sender=(senders[0] if len(senders) == 1 else "")[:254],
-        subject=_first_line(str(head.get("Subject", "")), 255),
+        sender=sender[:254],
+        subject=first_line(subject, 255),
         raw=raw,
         size=size,
     )
@@ -114,15 +99,15 @@ def receive(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[Inbou
     if (found_record := existing.first()) is not None:
         return found_record, False
     if too_large:
-        record.raw = _head(raw)
+        record.raw = head_of(raw)
         record.outcome = Outcome.REFUSED
         record.error = _("The message is larger than %(limit)s bytes.") % {"limit": max_bytes()}
         record.processed_at = timezone.now()
     elif (
         not getattr(settings, "HELPDESK_EMAIL_UNKNOWN_SENDERS", True)
-        and len(senders) == 1
-        and not User.objects.filter(email__iexact=senders[0]).exists()
-        and not is_own_address(senders[0])
+        and sender
+        and not User.objects.filter(email__iexact=sender).exists()
+        and not is_own_address(sender)
     ):
         record.outcome = Outcome.REFUSED
         record.error = _("Mail from unknown senders is turned off.")
@@ -149,253 +134,39 @@ def requeue(*, mails: QuerySet[InboundMail]) -> list[int]:
     return ids
 
 
-# --- processing -------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    outcome: str
-    error: str = ""
-    ticket: Ticket | None = None
-    message: Message | None = None
-
-
 @transaction.atomic
-def process(*, inbound_id: int) -> str:
-    """Route one queued message; its outcome. Anything but a queued message is left alone."""
+def claim(*, inbound_id: int) -> InboundMail | None:
+    """The message, locked for processing, if it is still queued; else None.
+
+    Call it inside the transaction that also records the outcome: the lock is
+    what keeps two workers from processing one message.
+    """
     mail = (
         InboundMail.objects.select_for_update(skip_locked=True)
         .filter(pk=inbound_id, outcome=Outcome.QUEUED)
         .first()
     )
-    if mail is None:
-        return "skipped"
-    mail.attempts += 1
-    try:
-        # A savepoint: a failure halfway undoes whatever the routing wrote.
-        with transaction.atomic():
-            result = route(bytes(mail.raw), record=mail)
-    except Exception as exc:
-        logger.exception("Processing inbound mail %s failed", mail.pk)
-        tail = "".join(traceback.format_exception_only(exc)).strip()
-        result = Result(Outcome.FAILED, error=f"{type(exc).__name__}: {tail}"[:4000])
-    mail.outcome = result.outcome
-    mail.error = result.error
-    mail.ticket = result.ticket
-    mail.message = result.message
+    if mail is not None:
+        mail.attempts += 1
+    return mail
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    mail: InboundMail,
+    outcome: str,
+    error: str = "",
+    ticket: Ticket | None = None,
+    message: Message | None = None,
+) -> InboundMail:
+    """Write what became of a claimed message."""
+    if outcome not in Outcome.values or outcome == Outcome.QUEUED:
+        raise ValueError(f"not an outcome of processing: {outcome!r}")
+    mail.outcome = outcome
+    mail.error = error[:4000]
+    mail.ticket = ticket
+    mail.message = message
     mail.processed_at = timezone.now()
     mail.save(update_fields=["outcome", "error", "ticket", "message", "attempts", "processed_at"])
-    return mail.outcome
-
-
-def route(raw: bytes, *, record: InboundMail) -> Result:
-    """Decide what `raw` is (new ticket, reply, automatic, refused) and do it."""
-    parsed = parsing.parse(raw)
-    if not parsed.sender:
-        return Result(Outcome.REFUSED, _("The message has no single sender address (From)."))
-    if is_own_address(parsed.sender):
-        return Result(Outcome.IGNORED, _("The message comes from the helpdesk's own address."))
-    if parsed.automatic:
-        # Never answered, never a ticket: that is how mail loops are avoided.
-        return Result(Outcome.IGNORED, parsed.automatic)
-    user = _sender(parsed)
-    if isinstance(user, Result):
-        return user
-    body = _clip(quotes.strip_reply(parsed.body))
-
-    # SEAM(attachments): parsed.attachments is [(filename, content_type, bytes)]
-    # (mailgate.parsing.Attachment). Once the ticket services take `files=`,
-    # pass them on here, to report_issue and post_message alike. Until then
-    # they stay in the stored raw message only.
-    _files = parsed.attachments
-
-    ticket = _thread(parsed, user) if _may_reply(parsed) else None
-    if ticket is not None and ticket.status != Ticket.Status.CLOSED:
-        internal = False
-        marker = getattr(settings, "HELPDESK_EMAIL_NOTE_MARKER", "#note")
-        if marker and workflow.is_helpdesk_staff(user):
-            first, _sep, rest = body.lstrip().partition("\n")
-            if first.strip().lower() == marker.lower():
-                internal, body = True, rest.strip()
-        try:
-            message = ticket_services.post_message(
-                actor=user, ticket=ticket.pk, body=body, is_internal=internal
-            )
-        except TicketClosed:
-            # Closed between the look and the lock: a follow-up ticket, as below.
-            pass
-        except TicketNotFound:
-            ticket = None
-        except (RateLimited, ValidationError) as exc:
-            return Result(Outcome.REFUSED, _error_text(exc))
-        else:
-            return Result(Outcome.REPLY, ticket=message.ticket, message=message)
-    return _new_ticket(parsed, user, body, follows=ticket, record=record)
-
-
-def _new_ticket(
-    parsed: parsing.ParsedMail,
-    user: User,
-    body: str,
-    *,
-    follows: Ticket | None,
-    record: InboundMail,
-) -> Result:
-    limit, period = _ticket_rate()
-    recent = InboundMail.objects.filter(
-        sender=parsed.sender,
-        outcome=Outcome.TICKET,
-        processed_at__gt=timezone.now() - timedelta(seconds=period),
-    ).exclude(pk=record.pk)
-    if recent.count() >= limit:
-        return Result(
-            Outcome.REFUSED,
-            _("Too many new tickets by email from this address; try again later."),
-        )
-    subject = _first_line(_REPLY_PREFIX.sub("", parsed.subject), SUBJECT_MAX_LENGTH)
-    description = body or subject
-    if follows is not None:
-        link = settings.SITE_URL + follows.get_absolute_url()
-        # Translators: the first line of a ticket made by an email answering a closed one.
-        intro = _("Follow-up to the closed ticket #%(number)s: %(url)s") % {
-            "number": follows.pk,
-            "url": link,
-        }
-        description = _clip(f"{intro}\n\n{description}")
-    try:
-        ticket = ticket_services.report_issue(
-            reporter=user, subject=subject or None, description=description
-        )
-    except (RateLimited, ValidationError) as exc:
-        return Result(Outcome.REFUSED, _error_text(exc))
-    return Result(Outcome.TICKET, ticket=ticket)
-
-
-def _ticket_rate() -> tuple[int, int]:
-    count, _sep, period = getattr(settings, "HELPDESK_EMAIL_TICKET_RATE", "5/h").partition("/")
-    return int(count), PERIODS[period[0]]
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)[:4000]
-    return str(exc)[:4000]
-
-
-def _clip(text: str) -> str:
-    if len(text) <= TEXT_MAX_LENGTH:
-        return text
-    # The whole message is in the stored raw mail.
-    return text[: TEXT_MAX_LENGTH - 2] + "\n…"
-
-
-# --- who wrote it ------------------------------------------------------------------
-
-
-def _sender(parsed: parsing.ParsedMail) -> User | Result:
-    user = User.objects.filter(email__iexact=parsed.sender).first()
-    if user is None:
-        if not getattr(settings, "HELPDESK_EMAIL_UNKNOWN_SENDERS", True):
-            return Result(Outcome.REFUSED, _("Mail from unknown senders is turned off."))
-        try:
-            user = _create_sender(parsed.sender)
-        except ValidationError as exc:
-            return Result(Outcome.REFUSED, _error_text(exc))
-    if not user.is_active:
-        return Result(Outcome.REFUSED, _("The sender's account is not active."))
-    return user
-
-
-def _create_sender(address: str) -> User:
-    """An end user for a new address: no usable password (a reset sets one)."""
-    username = re.sub(r"[^\w.@+-]", "", address)[:140] or "mail"
-    for candidate in (username, f"{username[:130]}-{secrets.token_hex(3)}"):
-        try:
-            with transaction.atomic():
-                return account_services.create_user(
-                    username=candidate, email=address, password=None
-                )
-        except ValidationError as exc:
-            if "email" in exc.message_dict:
-                raise
-    return account_services.create_user(
-        username=f"mail-{secrets.token_hex(6)}", email=address, password=None
-    )
-
-
-def _may_reply(parsed: parsing.ParsedMail) -> bool:
-    """Whether the message may answer an existing ticket, rather than only open a new one."""
-    if any(address != parsed.sender for address in parsed.reply_to):
-        return False
-    trusted = set(getattr(settings, "HELPDESK_EMAIL_TRUSTED_AUTHSERV_IDS", []))
-    for header in parsed.authentication_results:
-        authserv_id = header.split(";", 1)[0].strip().split()[0].lower() if header else ""
-        if authserv_id not in trusted:
-            continue  # anyone can write this header; only our own servers' counts
-        results = {
-            method.lower(): value.lower()
-            for method, value in re.findall(r"\b(dmarc|spf|dkim)\s*=\s*(\w+)", header, re.I)
-        }
-        if results.get("dmarc") == "fail":
-            return False
-        if "dmarc" not in results and results and "pass" not in results.values():
-            return False
-    return True
-
-
-# --- which ticket it answers -------------------------------------------------------
-
-
-def _thread(parsed: parsing.ParsedMail, user: User) -> Ticket | None:
-    """The ticket the message answers, if the sender may post to it; None: a new ticket.
-
-    In order: a Message-ID the helpdesk sent in In-Reply-To or References,
-    then a signed reply address among the recipients, then [#number] in the
-    subject (only from the ticket's reporter or staff). The first found
-    decides: a sender who may not see that ticket gets a new ticket instead.
-    """
-    ticket_id = _by_message_id(parsed) or _by_reply_address(parsed, user)
-    if ticket_id is None:
-        ticket_id = _by_subject(parsed, user)
-    if ticket_id is None:
-        return None
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None or workflow.role_of(user, ticket) is None:
-        return None
-    return ticket
-
-
-def _by_message_id(parsed: parsing.ParsedMail) -> int | None:
-    for value in [*parsed.in_reply_to, *reversed(parsed.references)]:
-        ids = read_message_id(value)
-        if ids is None:
-            continue
-        ticket_id, event_id, recipient_id = ids
-        # The helpdesk sent it if it recorded the delivery that Message-ID names.
-        if EmailDelivery.objects.filter(
-            event_id=event_id, recipient_id=recipient_id, event__ticket_id=ticket_id
-        ).exists():
-            return ticket_id
-    return None
-
-
-def _by_reply_address(parsed: parsing.ParsedMail, user: User) -> int | None:
-    for address in parsed.recipients:
-        found = read_reply_address(address)
-        # Signed for one recipient: a forwarded notification's address does not
-        # let someone else post as if they were that person.
-        if found is not None and found[1] == user.pk:
-            return found[0]
-    return None
-
-
-def _by_subject(parsed: parsing.ParsedMail, user: User) -> int | None:
-    match = _TICKET_IN_SUBJECT.search(parsed.subject)
-    if match is None:
-        return None
-    ticket = Ticket.objects.filter(pk=int(match[1])).only("pk", "reporter_id", "status").first()
-    if ticket is None:
-        return None
-    if ticket.reporter_id == user.pk or workflow.is_helpdesk_staff(user):
-        return ticket.pk
-    return None
+    return mail

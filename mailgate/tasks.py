@@ -1,5 +1,8 @@
 """The task queue's side of email in: store a message and queue its processing, as one.
 
+The console's "process again" queues through here too, as the notifications'
+console queues its retries through notifications.tasks.
+
 A message is stored and its processing queued in one transaction when the
 queue lives in the database (as in production), so a crash can lose neither.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.tasks import task
 
-from mailgate import services
+from mailgate import parsing, processing, services
 from mailgate.models import InboundMail
 
 
@@ -28,8 +31,19 @@ def enqueue(inbound_id: int) -> None:
 
 def accept(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[InboundMail, bool]:
     """Store `raw` and queue it; (the record, whether it is new). Safe to call twice."""
+    # Only the headers are read here; the message is read whole when processed.
+    head = parsing.parse_bytes(services.head_of(raw))
+    found = parsing.message_ids(head.get("Message-ID"))
+    senders = parsing.sender_addresses(head)
     with transaction.atomic():
-        mail, created = services.receive(raw=raw, mailbox=mailbox, size=size)
+        mail, created = services.receive(
+            raw=raw,
+            mailbox=mailbox,
+            message_id=found[0] if found else "",
+            sender=senders[0] if len(senders) == 1 else "",
+            subject=str(head.get("Subject", "")),
+            size=size,
+        )
         if created and mail.outcome == InboundMail.Outcome.QUEUED:
             enqueue(mail.pk)
     if not queue_is_transactional():
@@ -39,5 +53,5 @@ def accept(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[Inboun
 
 @task()
 def process_inbound(inbound_id: int) -> str:
-    """Route one stored message (mailgate.services.process); its outcome."""
-    return services.process(inbound_id=inbound_id)
+    """Route one stored message (mailgate.processing.process); its outcome."""
+    return processing.process(inbound_id=inbound_id)

@@ -63,9 +63,11 @@ def available() -> bool:
 def running():
     # In /tmp itself: Dovecot's login processes, as another user, must reach
     # its sockets, which a private folder such as pytest's tmp_path forbids.
-    with tempfile.TemporaryDirectory(prefix="helpdesk-dovecot-") as folder:
-        with _running(Path(folder)) as server:
-            yield server
+    with (
+        tempfile.TemporaryDirectory(prefix="helpdesk-dovecot-") as folder,
+        _running(Path(folder)) as server,
+    ):
+        yield server
 
 
 @contextlib.contextmanager
