@@ -94,7 +94,8 @@ def route(raw: bytes) -> Result:
     user = _sender(parsed)
     if isinstance(user, Result):
         return user
-    body = _clip(quotes.strip_reply(parsed.body))
+    # A NUL is never text anyone wrote (and the services refuse it).
+    body = _clip(quotes.strip_reply(parsed.body.replace("\x00", "")))
 
     # SEAM(attachments): parsed.attachments is [(filename, content_type, bytes)]
     # (mailgate.parsing.Attachment). Once the ticket services take `files=`,
