@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +15,8 @@ from django.db.utils import OperationalError
 from mailgate import services
 from mailgate.models import InboundMail
 from tests.mailgate.conftest import make_mail
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -56,3 +61,20 @@ def test_a_database_that_is_down_is_75_and_stores_nothing(run, reporter, monkeyp
     monkeypatch.setattr(services, "receive", down)
     assert run(make_mail()) == 75
     assert not InboundMail.objects.exists()
+
+
+def test_a_database_that_cannot_be_reached_is_75_for_the_real_command(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings_test",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/db.sqlite3",
+    }
+    done = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), "mailgate"],
+        input=make_mail(),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 75, done.stderr.decode()
