@@ -188,3 +188,20 @@ def test_mail_from_the_helpdesks_own_address_is_ignored(deliver, ticket):
     mail = deliver(make_mail(sender=INBOUND, subject=f"[#{ticket.pk}]"))
     assert mail.outcome == Outcome.IGNORED
     assert not ticket.messages.exists()
+
+
+def test_without_an_inbound_address_notifications_carry_no_reply_address(
+    ticket, agent, notified, settings
+):
+    settings.HELPDESK_EMAIL_ADDRESS = ""
+    (email,) = notified(lambda: services.post_message(actor=agent, ticket=ticket, body="Hi"))
+    assert email.reply_to == []
+    assert "##-" not in email.body
+    assert email.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_message_id_of_another_domain_does_not_thread(deliver, answered, ticket):
+    foreign = answered.extra_headers["Message-ID"].replace("helpdesk.test", "evil.example")
+    mail = deliver(make_mail(subject="hi", headers={"In-Reply-To": foreign}))
+    assert mail.outcome == Outcome.TICKET
+    assert mail.ticket != ticket
