@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from mailgate import parsing
+from mailgate import services as mail_services
 from mailgate.models import InboundMail
 from notifications import planner
 from notifications.models import NotificationKind
@@ -141,3 +147,24 @@ def test_an_end_user_cannot_reach_the_inbound_mail_console(client, reporter):
     client.force_login(reporter)
     response = client.get(reverse("admin:mailgate_inboundmail_changelist"))
     assert response.status_code == 302
+
+
+def test_the_sweep_queues_again_a_message_whose_task_was_lost(
+    db, reporter, django_capture_on_commit_callbacks
+):
+    # Stored, but its task never ran (a worker killed halfway).
+    lost, _ = mail_services.receive(
+        raw=make_mail(), mailbox="pipe", message_id="lost@x", sender=reporter.email, subject="x"
+    )
+    fresh, _ = mail_services.receive(
+        raw=make_mail(), mailbox="pipe", message_id="fresh@x", sender=reporter.email, subject="y"
+    )
+    InboundMail.objects.filter(pk=lost.pk).update(
+        received_at=timezone.now() - timedelta(minutes=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("mailgate_sweep", stdout=io.StringIO())
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.outcome == Outcome.TICKET
+    assert fresh.outcome == Outcome.QUEUED
