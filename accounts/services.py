@@ -139,6 +139,8 @@ STAFF_PERMISSIONS = [
     ("accounts", "user", ["view"]),
     ("notifications", "emaildelivery", ["view"]),
     ("notifications", "notificationpreferences", ["view", "change"]),
+    # Inbound email: "change" is processing a failed one again (the only change there is).
+    ("mailgate", "inboundmail", ["view", "change"]),
 ]
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "notifications",
+    "mailgate",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,32 @@ if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
     raise ImproperlyConfigured(
         "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
     )
+
+# Email in (mailgate): the address people write to; notifications carry
+# Reply-To: <local>+<signed token>@<domain> on it. Empty: email in is off and
+# notifications carry no reply address.
+HELPDESK_EMAIL_ADDRESS = os.getenv("HELPDESK_EMAIL_ADDRESS", "").strip().lower()
+# Mail from an address no account has makes an account for it (no usable
+# password); False refuses such mail instead.
+HELPDESK_EMAIL_UNKNOWN_SENDERS = envbool("HELPDESK_EMAIL_UNKNOWN_SENDERS", "True")
+HELPDESK_EMAIL_MAX_BYTES = envint("HELPDESK_EMAIL_MAX_BYTES", str(25 * 1024 * 1024))
+# A staff reply whose first line is this becomes an internal note.
+HELPDESK_EMAIL_NOTE_MARKER = os.getenv("HELPDESK_EMAIL_NOTE_MARKER", "#note").strip()
+# New tickets by email per sender address ("N/m", "N/h", "N/d"), counted in the database.
+HELPDESK_EMAIL_TICKET_RATE = os.getenv("HELPDESK_EMAIL_TICKET_RATE", "5/h")
+if not re.fullmatch(r"[1-9]\d*/[mhd]", HELPDESK_EMAIL_TICKET_RATE):
+    raise ImproperlyConfigured(
+        f"Unexpected value HELPDESK_EMAIL_TICKET_RATE={HELPDESK_EMAIL_TICKET_RATE}, use e.g. '5/h'"
+    )
+# The authserv-ids of the receiving servers whose Authentication-Results are
+# believed (the others are the sender's to write, and ignored).
+HELPDESK_EMAIL_TRUSTED_AUTHSERV_IDS = [
+    v.lower() for v in envlist("HELPDESK_EMAIL_TRUSTED_AUTHSERV_IDS", "")
+]
+# IMAP mailboxes fetch_mail polls, space-separated URLs:
+# imaps://user:password@host:993/INBOX?processed=Processed (or ?after=delete),
+# imap://...?starttls=True for STARTTLS on port 143.
+HELPDESK_EMAIL_IMAP = os.getenv("HELPDESK_EMAIL_IMAP", "").split()
 
 # Sign-up sends a link to the address given; the account works once it is followed.
 # False for closed deployments, where whoever reaches the sign-up page is trusted.

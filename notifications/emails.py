@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.models import EmailDelivery, NotificationKind
+from notifications.replies import inbound_address, reply_address
 from tickets import workflow
 
 SUBJECT_MAX = 150
@@ -32,6 +34,21 @@ def thread_root_id(ticket_id: int) -> str:
 def message_id(delivery: EmailDelivery) -> str:
     event = delivery.event
     return f"<ticket-{event.ticket_id}-event-{event.pk}-{delivery.recipient_id}@{mail_domain()}>"
+
+
+_OWN_MESSAGE_ID = re.compile(r"ticket-(\d{1,18})-event-(\d{1,18})-(\d{1,18})@(.+)")
+
+
+def read_message_id(value: str) -> tuple[int, int, int] | None:
+    """(ticket, event, recipient) ids of a Message-ID as message_id() makes them, else None.
+
+    Only the form is checked here: whether the helpdesk really sent it is the
+    EmailDelivery of (event, recipient), which mailgate looks up.
+    """
+    match = _OWN_MESSAGE_ID.fullmatch(value.strip().strip("<>"))
+    if match is None or match[4].lower() != mail_domain().lower():
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
 
 
 def ticket_link(delivery: EmailDelivery) -> str:
@@ -78,6 +95,8 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
         "ticket_url": ticket_link(delivery),
         "preferences_url": preferences_link(),
         "site_name": settings.SITE_NAME,
+        # The line above which mailgate keeps a reply (mailgate.quotes.MARKER).
+        "reply_marker": bool(inbound_address()),
     }
     # Subjects are single-line plain text (the services see to it); stay safe
     # with rows written before that rule or by the bulk loader.
@@ -96,10 +115,14 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
         "Auto-Submitted": "auto-generated",
         "Content-Language": language,
     }
+    # Replies come back to the helpdesk (mailgate) at an address naming the
+    # ticket and the recipient, signed: it threads even if the headers are lost.
+    reply_to = reply_address(ticket_id=ticket.pk, user_id=delivery.recipient_id)
     email = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email.txt", context),
         to=[delivery.recipient.email],
+        reply_to=[reply_to] if reply_to else [],
         headers=headers,
     )
     email.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
@@ -133,6 +156,8 @@ def _digest_body(
         "ticket_url": ticket_link(lead),
         "preferences_url": preferences_link(),
         "site_name": settings.SITE_NAME,
+        # The line above which mailgate keeps a reply (mailgate.quotes.MARKER).
+        "reply_marker": bool(inbound_address()),
     }
     email.body = render_to_string("notifications/digest.txt", context)
     email.alternatives = []

@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from notifications.models import STAFF_KINDS, NotificationKind, NotificationPreferences
+from notifications.replies import is_own_address
 from tickets import workflow
 from tickets.choices import EventKind, TicketStatus
 
@@ -96,7 +97,8 @@ def _filter(candidates: list[tuple[User, str]], event: TicketEvent) -> list[tupl
         # Staff-only news never reaches an end user, even one who once was staff.
         if kind in STAFF_KINDS and not workflow.is_helpdesk_staff(user):
             continue
-        if not user.email:
+        # Never mail the helpdesk's own inbound address: that is how loops start.
+        if not user.email or is_own_address(user.email):
             continue
         seen.add(user.pk)
         eligible.append((user, kind))

@@ -84,6 +84,9 @@ LAYERS: list[tuple[str, str]] = [
     ("*/forms.py", WEB),
     ("*/urls.py", WEB),
     ("*/timeline.py", SHARED),
+    # The task queue's side of email in (like every app's tasks.py, SUPPORT): the
+    # console's "process again" and the mail commands both queue through it.
+    ("mailgate/tasks.py", SUPPORT),
     ("mailgate/**", EMAIL_IN),  # an app of its own: its models and services match above
     ("*/mailgate.py", EMAIL_IN),
     ("*/management/commands/fetch_mail.py", EMAIL_IN),
