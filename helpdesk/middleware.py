@@ -145,9 +145,7 @@ def limit_request_size(get_response: Callable[[HttpRequest], HttpResponse]) -> C
         ) % {"megabytes": megabytes}
         if is_api_request(request):
             return problem_response(413, detail=detail, code="request_too_large")
-        response = render(
-            request, "413.html", {"text": detail}, status=413
-        )
+        response = render(request, "413.html", {"text": detail}, status=413)
         # The body is not read: the client must not reuse the connection for another request.
         response["Connection"] = "close"
         return response

@@ -7,7 +7,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.forms import MultipleFileField, files_help_text
-
 from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
 
 

@@ -97,9 +97,7 @@ class Ticket(models.Model):
     # How many files are attached to the ticket and its messages, internal notes
     # included: the pages and the API look attachments up only when it is not 0,
     # so a ticket without any costs no query for them.
-    attachment_count = models.PositiveIntegerField(
-        _("attachment count"), default=0, editable=False
-    )
+    attachment_count = models.PositiveIntegerField(_("attachment count"), default=0, editable=False)
 
     objects = TicketManager()
 

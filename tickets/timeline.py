@@ -308,7 +308,9 @@ def _with_files(event: TicketEvent, line: SafeString) -> SafeString:
         ", ", '<span class="hd-change">{}</span>', ((name,) for name in event.old_value.split("\n"))
     )
     # Translators: the console's audit trail, after "posted a message": the files attached.
-    return format_html("{} {}", line, _markup(pgettext("audit trail", "with %(files)s"), files=names))
+    return format_html(
+        "{} {}", line, _markup(pgettext("audit trail", "with %(files)s"), files=names)
+    )
 
 
 def sentences(viewer: User, events: Iterable[TicketEvent], labels: dict[str, str]) -> list[str]:

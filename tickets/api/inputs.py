@@ -24,8 +24,21 @@ from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, T
 TICKET_FIELDS = frozenset(TicketSerializer.Meta.fields)
 
 
+def files_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        help_text=(
+            "multipart/form-data only: the files to attach, each as a part named `files`. "
+            "Limits: see the introduction."
+        ),
+    )
+
+
 class TicketCreateSerializer(InputSerializer):
     ignored_fields = TICKET_FIELDS
+
+    files = files_field()
 
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
     subject = StrictCharField(
@@ -89,3 +102,4 @@ class MessageCreateSerializer(InputSerializer):
     is_internal = StrictBooleanField(
         required=False, default=False, help_text="An internal note, for staff only."
     )
+    files = files_field()

@@ -7,38 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0008_translatable_names'),
+        ("tickets", "0008_translatable_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='attachment_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='attachment count'),
+            model_name="ticket",
+            name="attachment_count",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, verbose_name="attachment count"
+            ),
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200, verbose_name='file name')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('storage_name', models.CharField(editable=False, max_length=200, unique=True)),
-                ('thumbnail_name', models.CharField(blank=True, editable=False, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.message', verbose_name='message')),
-                ('ticket', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.ticket', verbose_name='ticket')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200, verbose_name="file name")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("storage_name", models.CharField(editable=False, max_length=200, unique=True)),
+                ("thumbnail_name", models.CharField(blank=True, editable=False, max_length=200)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.message",
+                        verbose_name="message",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['ticket', 'message'], name='tickets_attachment_ticket')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='tickets_attachment_not_empty')],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["ticket", "message"], name="tickets_attachment_ticket")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("size__gt", 0)), name="tickets_attachment_not_empty"
+                    )
+                ],
             },
         ),
     ]
