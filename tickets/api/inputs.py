@@ -7,6 +7,7 @@ values a ticket may take, and who may set them, are the services' business.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import User
@@ -26,7 +27,15 @@ TICKET_FIELDS = frozenset(TicketSerializer.Meta.fields)
 
 def files_field() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        child=serializers.FileField(
+            allow_empty_file=True,
+            use_url=False,
+            error_messages={
+                "invalid": gettext_lazy(
+                    "Not a file: send files as multipart/form-data parts named files."
+                )
+            },
+        ),
         required=False,
         help_text=(
             "multipart/form-data only: the files to attach, each as a part named `files`. "

@@ -346,7 +346,9 @@ attachment_endpoints = extend_schema_view(
         ),
         tags=["tickets"],
         parameters=[
-            OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The attachment's id."),
+            OpenApiParameter(
+                "id", ID_SCHEMA, OpenApiParameter.PATH, description="The attachment's id."
+            ),
             RETRY_AFTER,
             WWW_AUTHENTICATE,
         ],
