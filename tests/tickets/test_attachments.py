@@ -222,7 +222,7 @@ def empty_storage(settings):
 
 
 def test_a_refused_change_after_the_reply_takes_the_files_away_too(ticket, reporter, empty_storage):
-    with pytest.raises(Exception):  # noqa: B017, PT011 (the workflow's refusal)
+    with pytest.raises(Exception):  # noqa: B017 (the workflow's refusal)
         services.reply_and_modify(
             actor=reporter, ticket=ticket, body="x", files=[content("a.txt", b"x")], status="closed"
         )

@@ -260,7 +260,7 @@ class AttachmentView(TicketApiMixin, APIView):
         # for images): errors are still problem+json.
         return super().perform_content_negotiation(request, force=True)
 
-    def get(self, request: Request, id: int) -> HttpResponse:  # noqa: A002 (the path's name)
+    def get(self, request: Request, id: int) -> HttpResponse:
         found = selectors.get_visible_attachment(request.user, id)
         try:
             return attachments.file_response(found, thumbnail=self.thumbnail)
