@@ -228,3 +228,23 @@ def test_the_ticket_page_costs_no_more_queries_with_files(
     with django_assert_num_queries(6):
         response = as_reporter.get(ticket.get_absolute_url())
     assert response.content.decode().count('class="attachment') >= 4
+
+
+def test_uploads_above_the_threshold_are_spooled_to_disk(as_reporter, ticket, monkeypatch):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    seen = []
+    original = services.post_message
+
+    def spy(**kwargs):
+        seen.extend(type(f) for f in kwargs["files"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "post_message", spy)
+    big = b"x" * (3 * 1024 * 1024)  # above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    response = as_reporter.post(
+        reverse("tickets:reply", args=[ticket.pk]),
+        {"body": "big", "version": 1, "files": [upload("big.bin", big)]},
+    )
+    assert response.status_code == 302
+    assert seen == [TemporaryUploadedFile]
