@@ -185,7 +185,7 @@ def inspect(files: Sequence[File], *, ticket_total: int = 0) -> list[Inspected]:
             continue
         if size > max_file_size():
             errors.append(
-                _("“%(name)s” is %(size)s; a file may be at most %(limit)s.")
+                _("“%(name)s” (%(size)s) is larger than %(limit)s, the most a file may be.")
                 % {
                     "name": filename,
                     "size": filesizeformat(size),
@@ -267,18 +267,27 @@ def make_thumbnail(file: File) -> bytes | None:
     file.seek(0)
     try:
         with Image.open(file, formats=list(IMAGE_TYPES)) as image:
+            # JPEG decodes at a reduced scale (up to 1/8), so a phone's photo
+            # costs little; draft() does nothing for the other formats.
+            image.draft("RGB", THUMBNAIL_SIZE)
             width, height = image.size
-            # The header's size, checked before any pixel is decoded.
+            # The size to be decoded, from the header, checked before any pixel
+            # is: decoding costs memory in pixels, not in bytes uploaded.
             if width < 1 or height < 1 or width * height > limit:
                 return None
-            image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
-            image.seek(0)
             image.thumbnail(THUMBNAIL_SIZE)
             mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
             out = io.BytesIO()
             image.convert(mode).save(out, format="PNG", optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+    ):
         return None
     finally:
         file.seek(0)

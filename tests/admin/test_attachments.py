@@ -42,7 +42,7 @@ def test_a_refused_file_keeps_the_reply(as_agent, ticket, settings):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "a file may be at most 3\xa0bytes" in page
+    assert "is larger than 3\xa0bytes, the most a file may be" in page
     assert "Typed text</textarea>" in page
     assert ticket.messages.count() == 0
 

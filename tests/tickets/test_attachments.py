@@ -98,6 +98,17 @@ def test_a_thumbnail_is_drawn_from_the_pixels(ticket, reporter):
         assert max(image.size) <= attachments.THUMBNAIL_SIZE[0]
 
 
+def test_the_pixel_limit_counts_a_jpeg_at_its_reduced_scale(ticket, reporter, settings):
+    settings.ATTACHMENTS_MAX_IMAGE_PIXELS = 1000 * 1000
+    message = services.post_message(
+        actor=reporter,
+        ticket=ticket,
+        body="x",
+        files=[content("photo.jpg", jpeg_bytes((4000, 2000)))],
+    )
+    assert message.attachments.get().is_image
+
+
 def test_an_image_over_the_pixel_limit_is_a_plain_download(ticket, reporter, settings):
     settings.ATTACHMENTS_MAX_IMAGE_PIXELS = 100
     message = services.post_message(
@@ -113,7 +124,7 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_limit(ticket, reporter
         services.post_message(
             actor=reporter, ticket=ticket, body="x", files=[content("big.txt", b"x" * 11)]
         )
-    assert "at most 10\xa0bytes" in files_error(exc)
+    assert "(11\xa0bytes) is larger than 10\xa0bytes, the most a file may be" in files_error(exc)
     assert ticket.messages.count() == 0
 
 

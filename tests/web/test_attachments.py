@@ -72,7 +72,7 @@ def test_a_refused_file_keeps_the_text_and_names_the_limit(as_reporter, settings
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "a file may be at most 5\xa0bytes" in page
+    assert "is larger than 5\xa0bytes, the most a file may be" in page
     assert "Keep me</textarea>" in page
     assert 'value="Kept"' in page
     assert "choose them again" in page
