@@ -96,8 +96,11 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # How many files are attached to the ticket and its messages, internal notes
     # included: the pages and the API look attachments up only when it is not 0,
-    # so a ticket without any costs no query for them.
-    attachment_count = models.PositiveIntegerField(_("attachment count"), default=0, editable=False)
+    # so a ticket without any costs no query for them. 0 in the database too,
+    # for bulk writers that leave it out (seed_load's COPY).
+    attachment_count = models.PositiveIntegerField(
+        _("attachment count"), default=0, db_default=0, editable=False
+    )
 
     objects = TicketManager()
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             model_name="ticket",
             name="attachment_count",
             field=models.PositiveIntegerField(
-                default=0, editable=False, verbose_name="attachment count"
+                db_default=0, default=0, editable=False, verbose_name="attachment count"
             ),
         ),
         migrations.CreateModel(
