@@ -62,7 +62,10 @@ parameter name) for invalid input. `code` is for programs: `invalid`,
 ## Files
 `POST /api/v1/tickets/` and `POST .../messages/` also take
 `multipart/form-data`, with one part named `files` per file (the other fields
-as text; `is_internal` as `true` or `false`). Up to {settings.ATTACHMENTS_MAX_FILES} files a message, {settings.ATTACHMENTS_MAX_FILE_SIZE // 2**20} MB a file, {settings.ATTACHMENTS_MAX_TICKET_SIZE // 2**20} MB a ticket;
+as text; `is_internal` as `true` or `false`).
+Up to {settings.ATTACHMENTS_MAX_FILES} files a message, \
+{settings.ATTACHMENTS_MAX_FILE_SIZE // 2**20} MB a file, \
+{settings.ATTACHMENTS_MAX_TICKET_SIZE // 2**20} MB a ticket;
 a multipart body up to {settings.REQUEST_MAX_SIZE // 2**20} MB (413 `request_too_large` above).
 Tickets (their report) and messages list their files in `attachments`; an
 internal note's files are for staff only. Download with the `url` given
