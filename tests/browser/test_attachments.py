@@ -64,3 +64,38 @@ def test_files_dropped_on_the_reply_form_are_sent(page, sign_in, reporter):
     expect(page.locator(".dropzone-files li")).to_have_text(["dropped.log"])
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_role("link", name="dropped.log")).to_be_visible()
+
+
+@pytest.mark.usefixtures("helpdesk_staff_group")
+def test_staff_see_the_screenshot_in_the_console_and_attach_to_a_note(
+    new_page, screenshot, reporter, agent
+):
+    from django.core.files.base import ContentFile
+
+    from tests.browser.test_admin_console import sign_in_to_the_console
+    from tests.files import png_bytes
+    from tickets import services
+
+    ticket = services.report_issue(
+        reporter=reporter,
+        subject="Dialog cut off",
+        description="See the screenshot.",
+        files=[ContentFile(png_bytes((800, 500), "teal"), name="dialog.png")],
+    )
+    page = new_page()
+    sign_in_to_the_console(page, "sam")
+    page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    thumbnail = page.get_by_role("img", name="dialog.png")
+    expect(thumbnail).to_be_visible()
+    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page.fill("textarea[name=reply]", "Vendor log attached.")
+    page.get_by_label("Attach files").set_input_files(
+        [{"name": "vendor.log", "mimeType": "text/plain", "buffer": b"E42"}]
+    )
+    page.get_by_label("Internal note (only staff see it)").check()
+    page.click("input[name=_continue]")
+    expect(page.get_by_role("link", name="vendor.log")).to_be_visible()
+    screenshot(page, "console-attachments")
+    note = Attachment.objects.get(filename="vendor.log")
+    assert note.message.is_internal

@@ -174,7 +174,13 @@ class EventSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "field": {"help_text": "For edited: which field changed (subject or description)."},
-            "old_value": {"help_text": "The value before (a status, priority or username)."},
+            "field": {
+                "help_text": "For edited: which field changed (subject or description); "
+                "`attachments` for created and message_posted that attached files."
+            },
+            "old_value": {
+                "help_text": "The value before (a status, priority or username); with field "
+                "`attachments`, the names of the files attached, one a line."
+            },
             "new_value": {"help_text": "The value after."},
         }
