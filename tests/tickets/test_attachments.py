@@ -297,3 +297,24 @@ def test_the_production_storage_is_private_and_outside_static(settings):
 
 def test_make_ticket_still_works_without_files(reporter):
     assert make_ticket(reporter).attachment_count == 0
+
+
+def test_a_screenshot_with_xmp_metadata_is_still_an_image(ticket, reporter):
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    xmp = (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        'xmlns:exif="http://ns.adobe.com/exif/1.0/"><exif:UserComment>Screenshot'
+        "</exif:UserComment></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    info.add_itxt("XML:com.adobe.xmp", xmp)
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format="PNG", pnginfo=info)
+    message = services.post_message(
+        actor=reporter, ticket=ticket, body="x", files=[content("Screenshot.png", out.getvalue())]
+    )
+    assert message.attachments.get().is_image
