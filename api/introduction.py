@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from accounts.api.throttling import RATE_IN_WORDS
 from api.pagination import KeysetPagination
 from api.problems import PROBLEM_CONTENT_TYPE, body_limit_in_words
@@ -56,6 +58,21 @@ parameter name) for invalid input. `code` is for programs: `invalid`,
 `invalid_transition` (with `allowed`), `ticket_closed`, `stale_version`
 (with `current_version`), `precondition_failed`, `request_too_large`,
 `throttled`, `rate_limited`, `locked_out`, `server_error`.
+
+## Files
+`POST /api/v1/tickets/` and `POST .../messages/` also take
+`multipart/form-data`, with one part named `files` per file (the other fields
+as text; `is_internal` as `true` or `false`).
+Up to {settings.ATTACHMENTS_MAX_FILES} files a message, \
+{settings.ATTACHMENTS_MAX_FILE_SIZE // 2**20} MB a file, \
+{settings.ATTACHMENTS_MAX_TICKET_SIZE // 2**20} MB a ticket;
+a multipart body up to {settings.REQUEST_MAX_SIZE // 2**20} MB (413 `request_too_large` above).
+Tickets (their report) and messages list their files in `attachments`; an
+internal note's files are for staff only. Download with the `url` given
+(`GET /api/v1/files/{{id}}/`, the same token): the `content_type` is decided
+by the server from the file's bytes, images are `inline`, everything else an
+`attachment`. `filename` is what the uploader called the file, normalised:
+show it escaped.
 
 ## Limits
 Bodies up to {body_limit_in_words()}; subject {SUBJECT_MAX_LENGTH} characters, \

@@ -26,7 +26,12 @@ class ApiViewMixin:
         # A body over the limit is 413 whatever it holds, before any work: Django
         # would only notice when the body is read (and DRF not at all when the
         # media type is not one it parses).
+        # Multipart bodies carry files, which Django spools to disk: they are
+        # bounded by settings.REQUEST_MAX_SIZE (helpdesk.middleware) and their
+        # fields, still, by DATA_UPLOAD_MAX_MEMORY_SIZE as Django parses them.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type.startswith("multipart/form-data"):
+            limit = settings.REQUEST_MAX_SIZE
         if limit is not None and _declared_length(request) > limit:
             raise RequestDataTooBig()
         super().initial(request, *args, **kwargs)

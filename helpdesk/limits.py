@@ -26,6 +26,7 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 WRITE_SCOPES = {
     "report": ("report", "report_staff"),  # a new ticket
     "reply": ("reply", "reply_staff"),  # a message on a ticket, internal notes included
+    "upload": ("upload", "upload_staff"),  # a file attached, counted one by one
 }
 
 
@@ -35,18 +36,18 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period[0]]
 
 
-def hit(scope: str, key: str) -> int | None:
-    """Count one more action for `key`; seconds to wait if that was one too many."""
+def hit(scope: str, key: str, amount: int = 1) -> int | None:
+    """Count `amount` more actions for `key`; seconds to wait if that was too many."""
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{scope}:{digest}:{window}"
     cache.add(cache_key, 0, timeout=period)
     try:
-        count = cache.incr(cache_key)
+        count = cache.incr(cache_key, amount)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=period)
-        count = 1
+        cache.set(cache_key, amount, timeout=period)
+        count = amount
     if count > limit:
         return period - int(time.time()) % period
     return None
@@ -60,3 +61,9 @@ def count_write(action: str, *, user_id: int, staff: bool) -> int | None:
     """Count one `action` ("report" or "reply") by a person; seconds to wait if over the limit."""
     scope = WRITE_SCOPES[action][1 if staff else 0]
     return hit(scope, user_key(user_id))
+
+
+def count_uploads(files: int, *, user_id: int, staff: bool) -> int | None:
+    """Count `files` attached by a person; seconds to wait if that goes over their limit."""
+    scope = WRITE_SCOPES["upload"][1 if staff else 0]
+    return hit(scope, user_key(user_id), files)

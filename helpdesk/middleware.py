@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext
@@ -118,3 +120,34 @@ class CheckConsoleSelection:
             if "\x00" in value:
                 raise BadRequest("A NUL character in a console action's selection.")
         return None
+
+
+def limit_request_size(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """A request body larger than settings.REQUEST_MAX_SIZE is a 413, before anything reads it.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds a body's fields but not its
+    files, which are spooled to disk: without this, one request could fill the
+    disk. The limit is a message's files at their limits plus a megabyte, so
+    every upload the attachment limits allow gets through, and the refusal of
+    a too-large file names its limit (tickets.attachments) rather than this.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.REQUEST_MAX_SIZE:
+            return get_response(request)
+        megabytes = settings.REQUEST_MAX_SIZE // (1024 * 1024)
+        detail = gettext(
+            "The request is larger than the %(megabytes)s MB this site accepts at once."
+        ) % {"megabytes": megabytes}
+        if is_api_request(request):
+            return problem_response(413, detail=detail, code="request_too_large")
+        response = render(request, "413.html", {"text": detail}, status=413)
+        # The body is not read: the client must not reuse the connection for another request.
+        response["Connection"] = "close"
+        return response
+
+    return middleware

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.private_pages",
     # Inside the language and the headers above, so its 400 page has them too.
     "helpdesk.middleware.refuse_nul_in_query",
+    "helpdesk.middleware.limit_request_size",
     "helpdesk.middleware.CheckConsoleSelection",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
@@ -213,8 +214,44 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments (tickets.attachments): files on tickets and messages, stored
+# under random names in a folder of their own, outside STATIC_ROOT and never
+# served by the web server, only by the views that check who may read them.
+# Owner-only permissions, so no other account on the machine reads them. For
+# several app servers, point the "attachments" storage at S3-compatible object
+# storage (django-storages; see README), so every server reads what any wrote.
+ATTACHMENTS_ROOT = Path(os.getenv("ATTACHMENTS_ROOT", str(BASE_DIR / "attachments")))
+ATTACHMENTS_MAX_FILE_SIZE = envint("ATTACHMENTS_MAX_FILE_SIZE", str(10 * 1024 * 1024))
+ATTACHMENTS_MAX_FILES = envint("ATTACHMENTS_MAX_FILES", "10")
+ATTACHMENTS_MAX_TICKET_SIZE = envint("ATTACHMENTS_MAX_TICKET_SIZE", str(100 * 1024 * 1024))
+# Images of more pixels than this (4096 x 4096) get no thumbnail and download
+# as files: decoding costs memory by the pixel (a 130 KB PNG of 40 megapixels
+# took 160 MB to decode), so this bounds what one upload can make a worker
+# allocate. JPEG photos count at the reduced scale they are decoded at (up to
+# 1/8), so a 48-megapixel phone photo still gets its thumbnail.
+ATTACHMENTS_MAX_IMAGE_PIXELS = envint("ATTACHMENTS_MAX_IMAGE_PIXELS", str(4096 * 4096))
+if min(ATTACHMENTS_MAX_FILE_SIZE, ATTACHMENTS_MAX_FILES, ATTACHMENTS_MAX_TICKET_SIZE) < 1:
+    raise ImproperlyConfigured("The ATTACHMENTS_MAX_* limits must be 1 or more")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads above this are spooled to a temporary file by Django, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body accepted at all (helpdesk.middleware.limit_request_size):
+# a message's files at their limits, plus a megabyte for its text.
+REQUEST_MAX_SIZE = ATTACHMENTS_MAX_FILES * ATTACHMENTS_MAX_FILE_SIZE + 1024 * 1024
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": ATTACHMENTS_ROOT,
+            # No URL: files are served only through the views that check access.
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -340,6 +377,9 @@ RATE_LIMITS = {
     "reply": os.getenv("RATE_REPLY", "120/h"),
     "report_staff": os.getenv("RATE_REPORT_STAFF", "300/h"),
     "reply_staff": os.getenv("RATE_REPLY_STAFF", "600/h"),
+    # Files attached, counted one by one.
+    "upload": os.getenv("RATE_UPLOAD", "100/h"),
+    "upload_staff": os.getenv("RATE_UPLOAD_STAFF", "500/h"),
 }
 for _name, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9]\d*/[smhd]", _rate):

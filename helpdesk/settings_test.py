@@ -13,6 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # Attachments in memory too: tests of the file system's permissions swap
+    # in a FileSystemStorage of their own.
+    "attachments": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Run background tasks in-line, so a test sees their effect at once.
@@ -32,7 +35,10 @@ REST_FRAMEWORK = {
 # for one person than they may write in an hour.
 RATE_LIMITS = {
     **RATE_LIMITS,
-    **{scope: "100000/h" for scope in ("report", "reply", "report_staff", "reply_staff")},
+    **{
+        scope: "100000/h"
+        for scope in ("report", "reply", "report_staff", "reply_staff", "upload", "upload_staff")
+    },
 }
 # Serve static files straight from the source folders, as in development.
 STATIC_ROOT = None

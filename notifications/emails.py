@@ -87,6 +87,8 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
         "ticket": ticket,
         "event": event,
         "message": event.message,
+        # The names of the files the change attached (escaped in the HTML part).
+        "files": event.old_value.split("\n") if event.field == "attachments" else [],
         "actor": event.actor,
         "recipient": delivery.recipient,
         "new_status": ticket.Status(event.new_value).label

@@ -32,6 +32,13 @@ class TicketNotFound(TicketError):
     default_message = _("No such ticket.")
 
 
+class AttachmentNotFound(TicketNotFound):
+    """No such file, or one the user may not see (which we do not tell apart)."""
+
+    code = "not_found"
+    default_message = _("No such file.")
+
+
 class NotAllowed(TicketError):
     """The user may see the ticket but may not do this to it."""
 
@@ -106,6 +113,12 @@ class RateLimited(TicketError):
             message = ngettext(
                 "You reported many issues in a short time. Try again in about %(minutes)d minute.",
                 "You reported many issues in a short time. Try again in about %(minutes)d minutes.",
+                minutes,
+            )
+        elif action == "upload":
+            message = ngettext(
+                "You attached many files in a short time. Try again in about %(minutes)d minute.",
+                "You attached many files in a short time. Try again in about %(minutes)d minutes.",
                 minutes,
             )
         else:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import MultipleFileField, files_help_text
 from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
 
 
@@ -45,6 +47,9 @@ class ReportIssueForm(forms.Form):
         initial=Ticket.Priority.NORMAL,
         help_text=_("How much it gets in the way of your work."),
     )
+    files = MultipleFileField(
+        label=_("Screenshots or files"), help_text=lazy(files_help_text, str)()
+    )
 
 
 class ReplyForm(VersionFields):
@@ -53,6 +58,9 @@ class ReplyForm(VersionFields):
         max_length=TEXT_MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    files = MultipleFileField(
+        label=_("Attach screenshots or files"), help_text=lazy(files_help_text, str)()
     )
 
 

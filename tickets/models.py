@@ -94,6 +94,13 @@ class Ticket(models.Model):
     # Bumped by every change; clients send it back (If-Match, hidden form field)
     # so that a write based on a stale copy is refused instead of applied.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # How many files are attached to the ticket and its messages, internal notes
+    # included: the pages and the API look attachments up only when it is not 0,
+    # so a ticket without any costs no query for them. 0 in the database too,
+    # for bulk writers that leave it out (seed_load's COPY).
+    attachment_count = models.PositiveIntegerField(
+        _("attachment count"), default=0, db_default=0, editable=False
+    )
 
     objects = TicketManager()
 
@@ -273,3 +280,66 @@ class TicketEvent(models.Model):
             "kind": self.get_kind_display(),
             "ticket": self.ticket_id,
         }
+
+
+ATTACHMENT_NAME_MAX_LENGTH = 200
+
+
+class Attachment(models.Model):
+    """A file on a ticket: on a message, or (message None) on the report itself.
+
+    Written once by tickets.services and never changed. The file lives in the
+    "attachments" storage under a random name (`storage_name`); what the
+    uploader called it (`filename`, normalised) is only ever shown, escaped.
+    Served only through the views that check who may see the ticket and the
+    message, with the type the server decided from the file's bytes.
+    """
+
+    # No index of its own: tickets_attachment_ticket leads with ticket_id.
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        verbose_name=_("ticket"),
+        related_name="attachments",
+        db_index=False,
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("message"),
+        related_name="attachments",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        verbose_name=_("uploaded by"),
+        related_name="+",
+    )
+    filename = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_MAX_LENGTH)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    storage_name = models.CharField(max_length=200, unique=True, editable=False)
+    # A thumbnail re-encoded from the decoded pixels, for images only.
+    thumbnail_name = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="tickets_attachment_not_empty"),
+        ]
+        indexes = [
+            # A ticket's files, for the ticket page, the API and the per-ticket size limit.
+            models.Index(fields=["ticket", "message"], name="tickets_attachment_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.thumbnail_name)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from tickets import workflow
-from tickets.exceptions import TicketNotFound
-from tickets.models import Message, Ticket, TicketEvent, is_ticket_id
+from tickets.exceptions import AttachmentNotFound, TicketNotFound
+from tickets.models import Attachment, Message, Ticket, TicketEvent, is_ticket_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -61,3 +61,57 @@ def staff_users() -> QuerySet[User]:
     from accounts.models import User
 
     return User.objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def get_visible_attachment(user: User | AnonymousUser, pk: Any) -> Attachment:
+    """The attachment if `user` may see its ticket and its message; AttachmentNotFound otherwise.
+
+    Checked on every request: a reporter never reaches the file of an internal note.
+    """
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise AttachmentNotFound() from None
+    if not is_ticket_id(pk):
+        raise AttachmentNotFound()
+    attachments = Attachment.objects.filter(ticket__in=visible_tickets(user))
+    if not workflow.is_helpdesk_staff(user):
+        attachments = attachments.exclude(message__is_internal=True)
+    try:
+        return attachments.get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise AttachmentNotFound() from None
+
+
+def attachments_by_message(
+    user: User | AnonymousUser, ticket: Ticket, *, message_ids: Any = None
+) -> dict[int | None, list[Attachment]]:
+    """The ticket's files `user` may see, by message id (None: the report's own).
+
+    One query, and none for a ticket without files. `message_ids` limits it to
+    a page of messages (the report's files are then left out).
+    """
+    if not ticket.attachment_count:
+        return {}
+    attachments = Attachment.objects.filter(ticket=ticket)
+    if not workflow.is_helpdesk_staff(user):
+        attachments = attachments.exclude(message__is_internal=True)
+    if message_ids is not None:
+        attachments = attachments.filter(message_id__in=list(message_ids))
+    found: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments.order_by("created_at", "id"):
+        found.setdefault(attachment.message_id, []).append(attachment)
+    return found
+
+
+def report_attachments(tickets: list[Ticket]) -> dict[int, list[Attachment]]:
+    """The files of each ticket's report, by ticket id: one query, none if no ticket has any."""
+    ids = [ticket.pk for ticket in tickets if ticket.attachment_count]
+    if not ids:
+        return {}
+    found: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(ticket_id__in=ids, message=None).order_by(
+        "created_at", "id"
+    ):
+        found.setdefault(attachment.ticket_id, []).append(attachment)
+    return found

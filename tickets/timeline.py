@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -262,7 +262,7 @@ def audit_text(event: TicketEvent) -> SafeString:
     """
     if event.kind == Kind.CREATED:
         # Translators: the console's audit trail: a line after who did it, like a log entry.
-        return _markup(pgettext("audit trail", "opened the ticket"))
+        return _with_files(event, _markup(pgettext("audit trail", "opened the ticket")))
     if event.kind == Kind.STATUS_CHANGED:
         change = format_html(_CHANGE, event.old_value, event.new_value)
         return _markup(pgettext("audit trail", "set status %(change)s"), change=change)
@@ -295,8 +295,22 @@ def audit_text(event: TicketEvent) -> SafeString:
             what = pgettext("audit trail", "added an internal note")
         else:
             what = pgettext("audit trail", "posted a message")
-        return format_html('<a href="#message-{}">{}</a>', event.message_id, what)
+        line = format_html('<a href="#message-{}">{}</a>', event.message_id, what)
+        return _with_files(event, line)
     return format_html("{}", event.get_kind_display())
+
+
+def _with_files(event: TicketEvent, line: SafeString) -> SafeString:
+    """The line, followed by the names of the files the change attached (escaped)."""
+    if event.field != "attachments" or not event.old_value:
+        return line
+    names = format_html_join(
+        ", ", '<span class="hd-change">{}</span>', ((name,) for name in event.old_value.split("\n"))
+    )
+    # Translators: the console's audit trail, after "posted a message": the files attached.
+    return format_html(
+        "{} {}", line, _markup(pgettext("audit trail", "with %(files)s"), files=names)
+    )
 
 
 def sentences(viewer: User, events: Iterable[TicketEvent], labels: dict[str, str]) -> list[str]:

@@ -14,4 +14,11 @@ urlpatterns = [
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="reply"),
     path("tickets/<int:pk>/status/", views.ticket_status, name="status"),
     path("tickets/<int:pk>/edit/", views.ticket_edit, name="edit"),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
+    path(
+        "files/<int:pk>/thumbnail/",
+        views.attachment,
+        {"thumbnail": True},
+        name="attachment-thumbnail",
+    ),
 ]

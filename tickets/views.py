@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import too_many
-from tickets import search, selectors, services, timeline, workflow
+from tickets import attachments, search, selectors, services, timeline, workflow
 from tickets.exceptions import (
     InvalidTransition,
     RateLimited,
@@ -149,6 +149,11 @@ def _render_detail(
         since=timeline.from_micros(request.GET.get("since")),
         labels=labels,
     )
+    # The files of the report and of every message shown: one query, none without files.
+    files = selectors.attachments_by_message(user, ticket)
+    for entry in entries:
+        if entry.message is not None:
+            entry.message.attachment_list = files.get(entry.message.pk, [])
 
     allowed = workflow.allowed_transitions(user, ticket)
     state = {"version": ticket.version, "seen": timeline.micros(ticket.updated_at)}
@@ -166,6 +171,7 @@ def _render_detail(
         "can_reopen": ticket.status == Status.RESOLVED and Status.OPEN in allowed,
         "can_edit": workflow.role_of(user, ticket) is not None and not ticket.is_closed,
         "reply_form": reply_form or ReplyForm(initial=state),
+        "report_files": files.get(None, []),
         "state": state,
         # The language switcher brings the reader back here, not to the reply's address.
         "language_next": ticket.get_absolute_url(),
@@ -246,7 +252,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = ReportIssueForm(request.POST if request.method == "POST" else None)
+    form = (
+        ReportIssueForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ReportIssueForm()
+    )
     if form.is_bound and form.is_valid():
         try:
             ticket = services.report_issue(reporter=request.user, **form.cleaned_data)
@@ -280,14 +290,17 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(request, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, ticket, reply_form=form)
     # Posted without expected_version: a reply is never lost to a change made
     # meanwhile. We tell the user about that change afterwards instead.
     try:
         message = services.post_message(
-            actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
+            actor=request.user,
+            ticket=ticket,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
         )
     except RateLimited as exc:
         return too_many(request, exc.wait)
@@ -401,3 +414,14 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your changes are saved."))
             return redirect(updated)
     return render(request, "tickets/edit.html", {"form": form, "ticket": ticket, "stale": stale})
+
+
+@require_safe
+@login_required
+def attachment(request: HttpRequest, pk: int, thumbnail: bool = False) -> HttpResponse:
+    """A file, if the user may see its ticket and its message; 404 otherwise, every time."""
+    try:
+        found = selectors.get_visible_attachment(request.user, pk)
+        return attachments.file_response(found, thumbnail=thumbnail)
+    except (TicketNotFound, FileNotFoundError):
+        raise Http404("No such file.") from None

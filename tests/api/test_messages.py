@@ -33,7 +33,7 @@ def test_the_reporter_reads_the_conversation_oldest_first_without_internal_notes
     first = response.json()["results"][0]
     assert first["author"] == {"id": reporter.pk, "username": "alice"}
     assert first["is_internal"] is False
-    assert set(first) == {"id", "author", "body", "is_internal", "created_at"}
+    assert set(first) == {"id", "author", "body", "is_internal", "created_at", "attachments"}
 
 
 def test_staff_read_internal_notes_too(as_agent, conversation):

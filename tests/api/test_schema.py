@@ -23,6 +23,8 @@ OPERATIONS = {
     ("/api/v1/tickets/{ticket_id}/messages/", "get"),
     ("/api/v1/tickets/{ticket_id}/messages/", "post"),
     ("/api/v1/tickets/{ticket_id}/events/", "get"),
+    ("/api/v1/files/{id}/", "get"),
+    ("/api/v1/files/{id}/thumbnail/", "get"),
 }
 
 

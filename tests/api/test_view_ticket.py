@@ -33,7 +33,9 @@ def test_the_reporter_sees_their_ticket_with_its_etag(as_reporter, ticket, repor
         "closed_at",
         "version",
         "allowed_transitions",
+        "attachments",
     }
+    assert body["attachments"] == []
 
 
 def test_staff_see_any_ticket_and_their_own_transitions(as_agent, ticket, agent):

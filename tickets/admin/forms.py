@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from helpdesk.forms import MultipleFileField, files_help_text
 from tickets import selectors, workflow
 from tickets.admin.wording import status_in_sentence
 from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
@@ -102,6 +103,7 @@ class TicketChangeForm(forms.Form):
             attrs={"rows": 6, "placeholder": gettext_lazy("Write to the reporter…")}
         ),
     )
+    files = MultipleFileField(label=gettext_lazy("Attach files"))
     internal = forms.BooleanField(
         label=gettext_lazy("Internal note (only staff see it)"),
         required=False,
@@ -134,9 +136,15 @@ class TicketChangeForm(forms.Form):
     )
 
     def __init__(
-        self, data: Any = None, *, ticket: Ticket, user: User, admin_site: AdminSite
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        ticket: Ticket,
+        user: User,
+        admin_site: AdminSite,
     ) -> None:
-        super().__init__(data, initial=self.initial_for(ticket))
+        super().__init__(data, files, initial=self.initial_for(ticket))
         self.ticket = ticket
         allowed = workflow.allowed_transitions(user, ticket)
         status = self.fields["status"]
@@ -157,6 +165,7 @@ class TicketChangeForm(forms.Form):
         assignee.error_messages["invalid_choice"] = _(
             "Tickets can only be assigned to active staff."
         )
+        self.fields["files"].help_text = files_help_text()
         if ticket.is_closed:
             for field in self.fields.values():
                 field.disabled = True
@@ -165,6 +174,8 @@ class TicketChangeForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("internal") and not (cleaned.get("reply") or "").strip():
             self.add_error("reply", _("Write the note, or untick “Internal note”."))
+        elif cleaned.get("files") and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", _("Write a few words to go with the files."))
         return cleaned
 
     @staticmethod

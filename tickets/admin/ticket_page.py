@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from helpdesk.forms import add_service_errors
 from tickets import selectors, services
@@ -46,7 +46,7 @@ Fieldsets = list[tuple["str | Promise | None", dict[str, Any]]]
 
 # The ticket page: the reply box under the conversation, the ticket's fields beside it.
 REPLY_FIELDSETS: Fieldsets = [
-    (None, {"fields": ["reply", ("internal", "status"), "version"]}),
+    (None, {"fields": ["reply", "files", ("internal", "status"), "version"]}),
 ]
 SIDE_FIELDSETS: Fieldsets = [
     # Translators: the heading of the ticket page's box of priority and assignee.
@@ -99,7 +99,9 @@ class TicketPageAdmin(admin.ModelAdmin):
         if ticket.is_closed:
             # Closed by someone else since this page was loaded.
             return self._refuse(request, ticket, TicketClosed(), unsent=request.POST.get("reply"))
-        form = TicketChangeForm(request.POST, ticket=ticket, user=user, admin_site=self.admin_site)
+        form = TicketChangeForm(
+            request.POST, request.FILES, ticket=ticket, user=user, admin_site=self.admin_site
+        )
         if not form.is_valid():
             return self._render_ticket(request, ticket, form)
         try:
@@ -157,6 +159,7 @@ class TicketPageAdmin(admin.ModelAdmin):
                 body=reply,
                 is_internal=internal,
                 expected_version=version,
+                files=form.cleaned_data["files"],
                 **changes,
             )
         elif changes:
@@ -166,6 +169,11 @@ class TicketPageAdmin(admin.ModelAdmin):
         done = []
         if reply.strip():
             done.append(_("internal note added") if internal else _("reply sent"))
+            if files := form.cleaned_data["files"]:
+                done.append(
+                    ngettext("%(count)s file attached", "%(count)s files attached", len(files))
+                    % {"count": len(files)}
+                )
         if "status" in changes:
             status = status_in_sentence(changes["status"])
             done.append(_("status set to %(status)s") % {"status": status})
@@ -222,11 +230,17 @@ class TicketPageAdmin(admin.ModelAdmin):
             subtitle=ticket.subject,
             show_save_and_continue=can_change,
         )
+        conversation = list(selectors.visible_messages(request.user, ticket))
+        # The files of the report and every message: one query, none without files.
+        files = selectors.attachments_by_message(request.user, ticket)
+        for message in conversation:
+            message.attachment_list = files.get(message.pk, [])
         context.update(
             {
                 "reply_adminform": helpers.AdminForm(form, REPLY_FIELDSETS, {}),
                 "side_adminform": helpers.AdminForm(form, SIDE_FIELDSETS, {}),
-                "conversation": selectors.visible_messages(request.user, ticket),
+                "conversation": conversation,
+                "report_files": files.get(None, []),
                 "events": selectors.visible_events(request.user, ticket),
                 "show_save": can_change,
                 "unsent_reply": unsent_reply,

@@ -7,6 +7,7 @@ values a ticket may take, and who may set them, are the services' business.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import User
@@ -24,8 +25,29 @@ from tickets.models import MAX_TICKET_ID, SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, T
 TICKET_FIELDS = frozenset(TicketSerializer.Meta.fields)
 
 
+def files_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(
+            allow_empty_file=True,
+            use_url=False,
+            error_messages={
+                "invalid": gettext_lazy(
+                    "Not a file: send files as multipart/form-data parts named files."
+                )
+            },
+        ),
+        required=False,
+        help_text=(
+            "multipart/form-data only: the files to attach, each as a part named `files`. "
+            "Limits: see the introduction."
+        ),
+    )
+
+
 class TicketCreateSerializer(InputSerializer):
     ignored_fields = TICKET_FIELDS
+
+    files = files_field()
 
     description = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
     subject = StrictCharField(
@@ -89,3 +111,4 @@ class MessageCreateSerializer(InputSerializer):
     is_internal = StrictBooleanField(
         required=False, default=False, help_text="An internal note, for staff only."
     )
+    files = files_field()

@@ -36,6 +36,21 @@ from tickets.api.serializers import (
 )
 from tickets.models import Ticket
 
+# --- request bodies ---------------------------------------------------------------
+
+
+class TicketCreateJsonSerializer(TicketCreateSerializer):
+    """A report in JSON: files need multipart/form-data."""
+
+    files = None
+
+
+class MessageCreateJsonSerializer(MessageCreateSerializer):
+    """A message in JSON: files need multipart/form-data."""
+
+    files = None
+
+
 # --- problems -------------------------------------------------------------------
 
 
@@ -200,7 +215,10 @@ ticket_endpoints = extend_schema_view(
             "Open a new ticket as the caller, in status new. Only description is required; "
             "status, version and the other read-only fields are ignored if sent."
         ),
-        request=TicketCreateSerializer,
+        request={
+            "application/json": TicketCreateJsonSerializer,
+            "multipart/form-data": TicketCreateSerializer,
+        },
         parameters=[
             LOCATION,
             ETAG,
@@ -263,7 +281,10 @@ message_endpoints = extend_schema_view(
             "staff only. A public message from the reporter on a pending or resolved ticket "
             "reopens it."
         ),
-        request=MessageCreateSerializer,
+        request={
+            "application/json": MessageCreateJsonSerializer,
+            "multipart/form-data": MessageCreateSerializer,
+        },
         parameters=[
             TICKET_ID_NESTED,
             IF_MATCH,
@@ -297,5 +318,43 @@ staff_endpoints = extend_schema_view(
         description="Everyone a ticket may be assigned to (staff only), by username.",
         parameters=[RETRY_AFTER, WWW_AUTHENTICATE],
         responses={200: UserRefSerializer(many=True), **problems(400, 401, 403)},
+    ),
+)
+
+
+FILE_TYPES = [
+    "application/octet-stream",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "text/plain",
+]
+
+attachment_endpoints = extend_schema_view(
+    get=extend_schema(
+        summary="Download a file",
+        description=(
+            "The file of an attachment (see `attachments` on tickets and messages), if the "
+            "caller may see its ticket and its message; an internal note's files are for "
+            "staff only. The type is the server's, from the file's bytes; images come "
+            "`inline`, everything else as an `attachment` download. The thumbnail variant "
+            "is a PNG of an image."
+        ),
+        tags=["tickets"],
+        parameters=[
+            OpenApiParameter(
+                "id", ID_SCHEMA, OpenApiParameter.PATH, description="The attachment's id."
+            ),
+            RETRY_AFTER,
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            **{(200, media): OpenApiTypes.BINARY for media in FILE_TYPES},
+            **problems(401, 404),
+        },
     ),
 )

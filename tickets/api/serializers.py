@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from api.representation import ReadOnlyRepresentation
 from tickets import workflow
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Attachment, Message, Ticket, TicketEvent
 
 
 class TicketUrlField(serializers.HyperlinkedIdentityField):
@@ -48,6 +49,56 @@ class UserRefSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AttachmentSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="Download the file (the caller's access is checked)."
+    )
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text="A small PNG of an image; null for other files."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "size", "content_type", "url", "thumbnail_url"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "filename": {"help_text": "The uploader's name for it, normalised. Show it escaped."},
+            "size": {"help_text": "In bytes."},
+            "content_type": {
+                "help_text": "Decided by the server from the file's bytes, not from its name."
+            },
+        }
+
+    def _url(self, name: str, attachment: Attachment) -> str:
+        path = reverse(name, args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, attachment: Attachment) -> str:
+        return self._url("api:attachment", attachment)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail_url(self, attachment: Attachment) -> str | None:
+        if not attachment.is_image:
+            return None
+        return self._url("api:attachment-thumbnail", attachment)
+
+
+@extend_schema_field(AttachmentSerializer(many=True))
+class AttachmentsField(serializers.Field):
+    """The files prepared on the object by the view (one query per page, none without files)."""
+
+    def __init__(self, attribute: str, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+        self.attribute = attribute
+
+    def to_representation(self, instance: Any) -> list[dict]:
+        files = getattr(instance, self.attribute, None) or []
+        return AttachmentSerializer(files, many=True, context=self.parent.context).data
+
+
 class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     url = TicketUrlField(view_name="api:ticket-detail", help_text="This ticket in the API.")
     reporter = UserRefSerializer(read_only=True)
@@ -55,6 +106,7 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The statuses the caller may move the ticket to now."
     )
+    attachments = AttachmentsField("report_files", help_text="The files attached to the report.")
 
     class Meta:
         model = Ticket
@@ -73,6 +125,7 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
             "closed_at",
             "version",
             "allowed_transitions",
+            "attachments",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -90,10 +143,13 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
 
 class MessageSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     author = UserRefSerializer(read_only=True)
+    attachments = AttachmentsField(
+        "attachment_list", help_text="The files attached to the message."
+    )
 
     class Meta:
         model = Message
-        fields = ["id", "author", "body", "is_internal", "created_at"]
+        fields = ["id", "author", "body", "is_internal", "created_at", "attachments"]
         read_only_fields = fields
 
 
@@ -118,7 +174,13 @@ class EventSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "field": {"help_text": "For edited: which field changed (subject or description)."},
-            "old_value": {"help_text": "The value before (a status, priority or username)."},
+            "field": {
+                "help_text": "For edited: which field changed (subject or description); "
+                "`attachments` for created and message_posted that attached files."
+            },
+            "old_value": {
+                "help_text": "The value before (a status, priority or username); with field "
+                "`attachments`, the names of the files attached, one a line."
+            },
             "new_value": {"help_text": "The value after."},
         }

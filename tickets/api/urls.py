@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from tickets.api.ids import ID_PATTERN
 from tickets.api.views import (
+    AttachmentView,
     StaffViewSet,
     TicketEventViewSet,
     TicketMessageViewSet,
@@ -45,6 +46,12 @@ urlpatterns = [
         "tickets/<ticket_id:ticket_id>/events/",
         TicketEventViewSet.as_view({"get": "list"}),
         name="ticket-events",
+    ),
+    path("files/<ticket_id:id>/", AttachmentView.as_view(), name="attachment"),
+    path(
+        "files/<ticket_id:id>/thumbnail/",
+        AttachmentView.as_view(thumbnail=True),
+        name="attachment-thumbnail",
     ),
     *router.urls,
 ]

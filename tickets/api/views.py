@@ -13,11 +13,13 @@ from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.query_params import check_query_params
 from api.views import ApiViewMixin
-from tickets import selectors, services
+from tickets import attachments, selectors, services
 from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
 from tickets.api.exceptions import ticket_problem
@@ -37,7 +39,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     UserRefSerializer,
 )
-from tickets.exceptions import TicketError
+from tickets.exceptions import AttachmentNotFound, TicketError
 from tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -57,9 +59,48 @@ class TicketApiMixin(ApiViewMixin):
         return super().handle_exception(exc)
 
 
+def _with_report_files(tickets: list[Ticket]) -> list[Ticket]:
+    """Put each ticket's report files on it: one query, none when no ticket has files."""
+    files = selectors.report_attachments(tickets)
+    for ticket in tickets:
+        ticket.report_files = files.get(ticket.pk, [])
+    return tickets
+
+
+def _form_input(request: Request, *, booleans: tuple[str, ...] = ()) -> Any:
+    """The body as the input serializers take it; for multipart, with its files as `files`.
+
+    Multipart fields are text: true and false become booleans for the
+    `booleans` named; any other file field than `files` is an unknown field.
+    """
+    if not request.content_type.startswith("multipart/form-data"):
+        return request.data
+    data: dict[str, Any] = {
+        name: request.data.get(name) for name in request.data if name not in request.FILES
+    }
+    for name in booleans:
+        if isinstance(data.get(name), str):
+            data[name] = {"true": True, "false": False}.get(data[name].lower(), data[name])
+    for name in request.FILES:
+        data[name] = request.FILES.getlist(name)
+    return data
+
+
+class UploadParsers:
+    """JSON everywhere; multipart (with files) too for the endpoints that create."""
+
+    def get_parsers(self) -> list:
+        parsers = super().get_parsers()
+        method = self.request.method.lower() if getattr(self, "request", None) else ""
+        if getattr(self, "action_map", {}).get(method) == "create":
+            parsers.append(MultiPartParser())
+        return parsers
+
+
 def _ticket_response(
     request: Request, ticket: Ticket, *, status: int = 200, headers: dict | None = None
 ) -> Response:
+    _with_report_files([ticket])
     data = TicketSerializer(ticket, context={"request": request}).data
     return Response(data, status=status, headers={"ETag": etag(ticket), **(headers or {})})
 
@@ -67,6 +108,7 @@ def _ticket_response(
 @schema.ticket_endpoints
 class TicketViewSet(
     TicketApiMixin,
+    UploadParsers,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -87,6 +129,10 @@ class TicketViewSet(
             return queryset
         return super().filter_queryset(queryset)
 
+    def paginate_queryset(self, queryset: QuerySet[Ticket]) -> list[Ticket] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else _with_report_files(list(page))
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check_query_params(
             request,
@@ -97,7 +143,7 @@ class TicketViewSet(
         return super().list(request, *args, **kwargs)
 
     def create(self, request: Request) -> Response:
-        serializer = TicketCreateSerializer(data=request.data)
+        serializer = TicketCreateSerializer(data=_form_input(request))
         serializer.is_valid(raise_exception=True)
         ticket = services.report_issue(reporter=request.user, **serializer.validated_data)
         location = request.build_absolute_uri(reverse("api:ticket-detail", args=[ticket.pk]))
@@ -142,21 +188,33 @@ class TicketChildViewSet(TicketApiMixin, viewsets.GenericViewSet):
         check_query_params(request, known=self.paginator.query_params())
         ticket = selectors.get_visible_ticket(request.user, ticket_id)
         page = self.paginate_queryset(self.get_children(request.user, ticket))
+        self.decorate(request.user, ticket, page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_children(self, user: User, ticket: Ticket) -> QuerySet:
         raise NotImplementedError
 
+    def decorate(self, user: User, ticket: Ticket, page: list) -> None:
+        """Add to a page of children what their serializer shows besides their own fields."""
+
 
 @schema.message_endpoints
-class TicketMessageViewSet(TicketChildViewSet):
+class TicketMessageViewSet(UploadParsers, TicketChildViewSet):
     serializer_class = MessageSerializer
 
     def get_children(self, user: User, ticket: Ticket) -> QuerySet:
         return selectors.visible_messages(user, ticket)
 
+    def decorate(self, user: User, ticket: Ticket, page: list) -> None:
+        # The page's files in one query; none for a ticket without files.
+        files = selectors.attachments_by_message(
+            user, ticket, message_ids=[message.pk for message in page]
+        )
+        for message in page:
+            message.attachment_list = files.get(message.pk, [])
+
     def create(self, request: Request, ticket_id: int) -> Response:
-        serializer = MessageCreateSerializer(data=request.data)
+        serializer = MessageCreateSerializer(data=_form_input(request, booleans=("is_internal",)))
         serializer.is_valid(raise_exception=True)
         message = services.post_message(
             actor=request.user,
@@ -164,7 +222,8 @@ class TicketMessageViewSet(TicketChildViewSet):
             expected_version=expected_version(request),
             **serializer.validated_data,
         )
-        return Response(MessageSerializer(message).data, status=201)
+        data = MessageSerializer(message, context={"request": request}).data
+        return Response(data, status=201)
 
 
 @schema.event_endpoints
@@ -187,3 +246,23 @@ class StaffViewSet(TicketApiMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check_query_params(request, known=self.paginator.query_params())
         return super().list(request, *args, **kwargs)
+
+
+@schema.attachment_endpoints
+class AttachmentView(TicketApiMixin, APIView):
+    """A file, streamed, if the caller may see its ticket and its message; 404 otherwise."""
+
+    http_method_names = ["get", "head", "options"]
+    thumbnail = False
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A file is what it is, whatever the Accept header asks for (an <img> asks
+        # for images): errors are still problem+json.
+        return super().perform_content_negotiation(request, force=True)
+
+    def get(self, request: Request, id: int) -> HttpResponse:
+        found = selectors.get_visible_attachment(request.user, id)
+        try:
+            return attachments.file_response(found, thumbnail=self.thumbnail)
+        except FileNotFoundError:
+            raise AttachmentNotFound() from None

@@ -11,7 +11,7 @@ one too many is RateLimited, after every other check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -22,10 +22,13 @@ from django.utils.translation import gettext as _
 from tickets import validation, workflow
 from tickets.exceptions import NotAllowed
 from tickets.models import TEXT_MAX_LENGTH, Message, Ticket, TicketEvent
+from tickets.services import files as attached_files
 from tickets.services import steps
 from tickets.services.steps import register_event_hook
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from accounts.models import User
 
 Status = Ticket.Status
@@ -60,8 +63,12 @@ def report_issue(
     subject: str | None = None,
     priority: str | None = None,
     actor: User | None = None,
+    files: Sequence[File] = (),
 ) -> Ticket:
-    """Open a new ticket for `reporter`: by themselves, or by staff (`actor`) for them."""
+    """Open a new ticket for `reporter`: by themselves, or by staff (`actor`) for them.
+
+    `files` are attached to the report itself (Attachment.message is None).
+    """
     actor = actor or reporter
     if actor.pk != reporter.pk and not workflow.is_helpdesk_staff(actor):
         raise NotAllowed(_("Only helpdesk staff may open tickets for someone else."))
@@ -74,7 +81,9 @@ def report_issue(
     priority = validation.clean_choice(
         priority or Ticket.Priority.NORMAL, field="priority", choices=Ticket.Priority
     )
+    inspected = attached_files.check(None, files)
     steps.count_write(actor, "report")
+    attached_files.count(actor, inspected)
     now = timezone.now()
     ticket = Ticket.objects.create(
         reporter=reporter,
@@ -85,7 +94,9 @@ def report_issue(
         created_at=now,
         updated_at=now,
     )
-    steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, at=now)
+    stored = attached_files.store(ticket, None, actor, inspected)
+    # The files are part of the report, so their names are part of its event.
+    steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, files=stored, at=now)
     steps.flush_events(ticket)
     return ticket
 
@@ -228,11 +239,12 @@ def post_message(
     body: str,
     is_internal: bool = False,
     expected_version: int | None = None,
+    files: Sequence[File] = (),
 ) -> Message:
-    """Add a message to a ticket's conversation.
+    """Add a message to a ticket's conversation, with `files` attached to it.
 
     Only staff may post internal notes. A public message from the reporter on a
-    pending or resolved ticket reopens it.
+    pending or resolved ticket reopens it. A note's files are as internal as the note.
     """
     locked = steps.lock(ticket, actor)
     steps.check_version(locked, expected_version)
@@ -241,18 +253,23 @@ def post_message(
     if is_internal and role != workflow.Role.STAFF:
         raise NotAllowed(_("Only helpdesk staff may post internal notes."))
     body = validation.clean_text(body, field="body", max_length=TEXT_MAX_LENGTH)
+    inspected = attached_files.check(locked, files)
     steps.count_write(actor, "reply")
+    attached_files.count(actor, inspected)
 
     now = timezone.now()
     message = Message.objects.create(
         ticket=locked, author=actor, body=body, is_internal=bool(is_internal), created_at=now
     )
+    stored = attached_files.store(locked, message, actor, inspected)
+    message.attachment_list = stored
     steps.record(
         locked,
         actor,
         Kind.MESSAGE_POSTED,
         message=message,
         is_internal=message.is_internal,
+        files=stored,
         at=now,
     )
     changed: set[str] = set()
@@ -281,6 +298,7 @@ def reply_and_modify(
     body: str,
     is_internal: bool = False,
     expected_version: int | None = None,
+    files: Sequence[File] = (),
     **changes: Any,
 ) -> Message:
     """Post a message, then apply `changes` (e.g. reply and set pending), as one transaction.
@@ -295,16 +313,22 @@ def reply_and_modify(
         body=body,
         is_internal=is_internal,
         expected_version=expected_version,
+        files=files,
     )
     if changes:
         # The row stays locked since post_message, so no one can come between
         # the two steps; the version is passed for good measure.
-        message.ticket = modify_ticket(
-            actor=actor,
-            ticket=message.ticket,
-            expected_version=message.ticket.version,
-            **changes,
-        )
+        try:
+            message.ticket = modify_ticket(
+                actor=actor,
+                ticket=message.ticket,
+                expected_version=message.ticket.version,
+                **changes,
+            )
+        except BaseException:
+            # Nothing of the reply is written: its files neither.
+            attached_files.discard(message.attachment_list)
+            raise
     return message
 
 
@@ -316,4 +340,7 @@ def delete_ticket(*, actor: User, ticket: Ticket | int) -> None:
     """
     if not (actor.is_active and actor.is_superuser):
         raise NotAllowed(_("Only superusers may delete tickets."))
-    steps.lock(ticket, actor).delete()
+    locked = steps.lock(ticket, actor)
+    # Files are not rows: they leave the storage once the rows are gone for good.
+    attached_files.remove_after_commit(locked)
+    locked.delete()

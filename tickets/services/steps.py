@@ -24,9 +24,10 @@ from tickets.exceptions import (
     TicketClosed,
     TicketNotFound,
 )
-from tickets.models import Message, Ticket, TicketEvent, is_ticket_id
+from tickets.models import Attachment, Message, Ticket, TicketEvent, is_ticket_id
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from accounts.models import User
@@ -101,9 +102,17 @@ def record(
     field: str = "",
     message: Message | None = None,
     is_internal: bool = False,
+    files: Sequence[Attachment] = (),
     at: datetime,
 ) -> TicketEvent:
-    """Queue an event of the ticket; flush_events writes the queue in one INSERT."""
+    """Queue an event of the ticket; flush_events writes the queue in one INSERT.
+
+    `files` attached by the change are named in its event (`field` "attachments",
+    their names in `old_value`, one a line: `new_value` keeps what it says).
+    """
+    if files:
+        field = "attachments"
+        old = "\n".join(f.filename for f in files)
     event = TicketEvent(
         ticket=ticket,
         actor=actor,
