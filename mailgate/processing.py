@@ -20,11 +20,13 @@ import logging
 import re
 import secrets
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,11 +99,9 @@ def route(raw: bytes) -> Result:
     # A NUL is never text anyone wrote (and the services refuse it).
     body = _clip(quotes.strip_reply(parsed.body.replace("\x00", "")))
 
-    # SEAM(attachments): parsed.attachments is [(filename, content_type, bytes)]
-    # (mailgate.parsing.Attachment). Once the ticket services take `files=`,
-    # pass them on here, to report_issue and post_message alike. Until then
-    # they stay in the stored raw message only.
-    _files = parsed.attachments
+    files = [ContentFile(a.content, name=a.filename) for a in parsed.attachments]
+    if not body and files:
+        body = _("(Files only, no text.)")
 
     ticket = _thread(parsed, user) if _may_reply(parsed) else None
     if ticket is not None and ticket.status != Ticket.Status.CLOSED:
@@ -112,8 +112,12 @@ def route(raw: bytes) -> Result:
             if first.strip().lower() == marker.lower():
                 internal, body = True, rest.strip()
         try:
-            message = ticket_services.post_message(
-                actor=user, ticket=ticket.pk, body=body, is_internal=internal
+            message = _with_files(
+                lambda body, files: ticket_services.post_message(
+                    actor=user, ticket=ticket.pk, body=body, is_internal=internal, files=files
+                ),
+                body,
+                files,
             )
         except TicketClosed:
             # Closed between the look and the lock: a follow-up ticket, as below.
@@ -124,13 +128,14 @@ def route(raw: bytes) -> Result:
             return Result(Outcome.REFUSED, _error_text(exc))
         else:
             return Result(Outcome.REPLY, ticket=message.ticket, message=message)
-    return _new_ticket(parsed, user, body, follows=ticket)
+    return _new_ticket(parsed, user, body, files, follows=ticket)
 
 
 def _new_ticket(
     parsed: parsing.ParsedMail,
     user: User,
     body: str,
+    files: list[ContentFile],
     *,
     follows: Ticket | None,
 ) -> Result:
@@ -152,12 +157,35 @@ def _new_ticket(
         }
         description = _clip(f"{intro}\n\n{description}")
     try:
-        ticket = ticket_services.report_issue(
-            reporter=user, subject=subject or None, description=description
+        ticket = _with_files(
+            lambda description, files: ticket_services.report_issue(
+                reporter=user, subject=subject or None, description=description, files=files
+            ),
+            description,
+            files,
         )
     except (RateLimited, ValidationError) as exc:
         return Result(Outcome.REFUSED, _error_text(exc))
     return Result(Outcome.TICKET, ticket=ticket)
+
+
+def _with_files[T](write: Callable[[str, list], T], text: str, files: list[ContentFile]) -> T:
+    """`write(text, files)`; if the files are refused, the text alone, saying why.
+
+    A file over a limit must not cost the sender their message: it is posted
+    without the files and with the reason, and the raw mail keeps them.
+    """
+    try:
+        return write(text, files)
+    except ValidationError as exc:
+        reasons = getattr(exc, "error_dict", {}).get("files")
+        if not files or not reasons or len(exc.error_dict) > 1:
+            raise
+    # Translators: added to a message from an email whose files could not be attached.
+    note = _("The attached files were not added: %(reasons)s") % {
+        "reasons": " ".join(m for error in reasons for m in error.messages)
+    }
+    return write(_clip(f"{text}\n\n{note}"), [])
 
 
 def _ticket_rate() -> tuple[int, int]:
