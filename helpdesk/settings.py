@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "notifications",
+    "service_levels",
 ]
 
 MIDDLEWARE = [
