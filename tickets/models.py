@@ -94,6 +94,35 @@ class Ticket(models.Model):
     # Bumped by every change; clients send it back (If-Match, hidden form field)
     # so that a write based on a stale copy is refused instead of applied.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Service levels (service_levels): derived from the events by the services in
+    # the same write, for lists and filters; never the source of truth (the
+    # repair_sla command rebuilds them). sla_state is the fold of the events
+    # (service_levels.clock); each *_due is when a running target falls due.
+    # No index on the policy: only deleting a policy looks tickets up by it.
+    sla_policy = models.ForeignKey(
+        "service_levels.Policy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("service level policy"),
+    )
+    sla_state = models.JSONField(default=dict, blank=True, editable=False)
+    sla_first_reply_due = models.DateTimeField(
+        _("first reply due"), null=True, blank=True, editable=False
+    )
+    sla_next_reply_due = models.DateTimeField(
+        _("next reply due"), null=True, blank=True, editable=False
+    )
+    sla_resolution_due = models.DateTimeField(
+        _("resolution due"), null=True, blank=True, editable=False
+    )
+    sla_next_due = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    # Targets missed for good (no longer running), comma-separated.
+    sla_missed = models.CharField(max_length=40, blank=True, editable=False)
+    sla_paused = models.BooleanField(default=False, editable=False)
 
     objects = TicketManager()
 
@@ -164,6 +193,15 @@ class Ticket(models.Model):
             # One priority's tickets counted per status: the console's status
             # tabs when the list is filtered by priority.
             models.Index(fields=["priority", "status"], name="tickets_priority_status"),
+            # Tickets by when their next service level target falls due: the
+            # console's "due" column and its late / due within an hour filters,
+            # the API's sla=late|due_soon, the warnings. Only tickets with a
+            # running target are in it.
+            models.Index(
+                fields=["sla_next_due", "id"],
+                name="tickets_sla_next_due",
+                condition=Q(sla_next_due__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

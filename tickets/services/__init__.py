@@ -76,7 +76,7 @@ def report_issue(
     )
     steps.count_write(actor, "report")
     now = timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         reporter=reporter,
         subject=subject,
         description=description,
@@ -86,7 +86,7 @@ def report_issue(
         updated_at=now,
     )
     steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, at=now)
-    steps.flush_events(ticket)
+    steps.create(ticket)
     return ticket
 
 

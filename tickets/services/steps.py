@@ -45,6 +45,26 @@ def register_event_hook(hook: Callable[[list[TicketEvent]], None]) -> None:
         _event_hooks.append(hook)
 
 
+# Hooks that set derived fields of the ticket from the events of a change,
+# before the ticket is written, and return the names of the fields they set:
+# they ride in the service's own UPDATE or INSERT (the service levels app
+# registers one that keeps the due times).
+_save_hooks: list[Callable[[Ticket, list[TicketEvent]], set[str]]] = []
+
+
+def register_save_hook(hook: Callable[[Ticket, list[TicketEvent]], set[str]]) -> None:
+    if hook not in _save_hooks:
+        _save_hooks.append(hook)
+
+
+def _run_save_hooks(ticket: Ticket) -> set[str]:
+    events = ticket.__dict__.get("_pending_events", [])
+    fields: set[str] = set()
+    for hook in _save_hooks:
+        fields |= hook(ticket, events)
+    return fields
+
+
 def lock(ticket: Ticket | int, actor: User) -> Ticket:
     """Re-read the ticket with its row locked, as the actor may see it."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
@@ -163,8 +183,16 @@ def set_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> Tic
     return record(ticket, actor, Kind.STATUS_CHANGED, old=old, new=status, at=at)
 
 
+def create(ticket: Ticket) -> None:
+    """INSERT a new ticket with its queued events."""
+    _run_save_hooks(ticket)
+    ticket.save(force_insert=True)
+    flush_events(ticket)
+
+
 def save(ticket: Ticket, fields: set[str], *, at: datetime) -> None:
     ticket.updated_at = at
     ticket.version += 1
+    fields = {*fields, *_run_save_hooks(ticket)}
     ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
     flush_events(ticket)

@@ -1,0 +1,93 @@
+"""The service level policies as the services and interfaces read them: from the cache.
+
+Every ticket write applies a policy, so reading the policies must cost no
+query: they are kept in the shared cache (all app processes see one copy) and
+dropped from it whenever a policy or calendar is saved or deleted
+(service_levels.apps). A cold cache costs one query, the next read none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+
+from service_levels import clock
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+CACHE_KEY = "service_levels:policies:v1"
+# A day: saves drop the entry at once; the timeout only bounds a missed drop.
+CACHE_TIMEOUT = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    """A policy as the clocks need it, free of the ORM (and so cacheable)."""
+
+    id: int
+    name: str
+    priority: str
+    email_domain: str
+    targets: clock.Targets
+    calendar: clock.Calendar
+
+    def matches(self, *, priority: str, email: str) -> bool:
+        if self.priority and self.priority != priority:
+            return False
+        if self.email_domain:
+            domain = email.rpartition("@")[2].lower()
+            if domain != self.email_domain:
+                return False
+        return True
+
+
+def _load() -> list[PolicyRule]:
+    from service_levels.models import Policy
+
+    return [
+        PolicyRule(
+            id=p.pk,
+            name=p.name,
+            priority=p.priority,
+            email_domain=p.email_domain.lower(),
+            targets=clock.Targets(
+                first_reply=p.first_reply_minutes,
+                next_reply=p.next_reply_minutes,
+                resolution=p.resolution_minutes,
+            ),
+            calendar=clock.Calendar.from_json(
+                time_zone=p.calendar.time_zone,
+                hours=p.calendar.hours,
+                holidays=p.calendar.holidays,
+                business=p.business_hours,
+            ),
+        )
+        for p in Policy.objects.select_related("calendar").order_by("position", "id")
+    ]
+
+
+def policies() -> list[PolicyRule]:
+    """Every policy in the order they are tried."""
+    rules = cache.get(CACHE_KEY)
+    if rules is None:
+        rules = _load()
+        cache.set(CACHE_KEY, rules, CACHE_TIMEOUT)
+    return rules
+
+
+def policy_for(ticket: Ticket) -> PolicyRule | None:
+    """The first policy whose conditions the ticket meets, or None."""
+    email = ticket.reporter.email if ticket.reporter_id else ""
+    return next(
+        (rule for rule in policies() if rule.matches(priority=ticket.priority, email=email)),
+        None,
+    )
+
+
+def policy_by_id(policy_id: int | None) -> PolicyRule | None:
+    if policy_id is None:
+        return None
+    return next((rule for rule in policies() if rule.id == policy_id), None)
