@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.introduction.add_introduction",
+        "tickets.api.schema.staff_only_fields",
     ],
     "TAGS": [
         {"name": "auth", "description": "Tokens and the signed-in user."},

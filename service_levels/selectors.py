@@ -9,6 +9,7 @@ dropped from it whenever a policy or calendar is saved or deleted
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -16,6 +17,10 @@ from django.core.cache import cache
 from service_levels import clock
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+
     from tickets.models import Ticket
 
 CACHE_KEY = "service_levels:policies:v1"
@@ -91,3 +96,39 @@ def policy_by_id(policy_id: int | None) -> PolicyRule | None:
     if policy_id is None:
         return None
     return next((rule for rule in policies() if rule.id == policy_id), None)
+
+
+# "Due soon": a running target falls due within this time.
+DUE_SOON = timedelta(hours=1)
+
+
+def late(tickets: QuerySet[Ticket], now: datetime) -> QuerySet[Ticket]:
+    """Tickets with a running target past its due time (index tickets_sla_next_due)."""
+    return tickets.filter(sla_next_due__lte=now)
+
+
+def due_soon(tickets: QuerySet[Ticket], now: datetime) -> QuerySet[Ticket]:
+    """Tickets whose next target falls due within DUE_SOON, not yet late."""
+    return tickets.filter(sla_next_due__gt=now, sla_next_due__lte=now + DUE_SOON)
+
+
+def breached(ticket: Ticket, now: datetime) -> list[str]:
+    """The targets the ticket missed: for good, or running and past due at `now`."""
+    missed = set(filter(None, ticket.sla_missed.split(",")))
+    for target, due in (
+        (clock.Target.FIRST_REPLY, ticket.sla_first_reply_due),
+        (clock.Target.NEXT_REPLY, ticket.sla_next_reply_due),
+        (clock.Target.RESOLUTION, ticket.sla_resolution_due),
+    ):
+        if due is not None and due <= now:
+            missed.add(target.value)
+    return [t.value for t in clock.Target if t.value in missed]
+
+
+def evaluate(ticket: Ticket, now: datetime) -> clock.Result | None:
+    """Each target's clock for one ticket at `now` (the console's ticket page), or None."""
+    rule = policy_by_id(ticket.sla_policy_id)
+    if rule is None:
+        return None
+    state = clock.SlaState.from_json(ticket.sla_state)
+    return clock.evaluate(state, rule.targets, rule.calendar, now)

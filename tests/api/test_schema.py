@@ -86,6 +86,7 @@ def test_the_list_documents_its_filters_ordering_and_pages(schema):
         "created_before",
         "updated_after",
         "q",
+        "sla",
         "ordering",
         "cursor",
         "page_size",

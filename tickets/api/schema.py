@@ -9,6 +9,8 @@ path and filter parameters, and the operations.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -124,6 +126,14 @@ TICKET_ID_NESTED = OpenApiParameter(
 
 _CSV = "Repeat the parameter or separate values with commas; matches any of them."
 LIST_FILTERS = [
+    OpenApiParameter(
+        "sla",
+        {"type": "string", "enum": ["late", "due_soon"]},
+        description=(
+            "Service levels: `late`, a running target is past its due time; `due_soon`, "
+            "one falls due within the hour. Staff only: 403 for anyone else."
+        ),
+    ),
     OpenApiParameter(
         "status",
         {"type": "array", "items": {"type": "string", "enum": Ticket.Status.values}},
@@ -299,3 +309,17 @@ staff_endpoints = extend_schema_view(
         responses={200: UserRefSerializer(many=True), **problems(400, 401, 403)},
     ),
 )
+
+
+# Fields some callers never get: documented, but not required in the answer.
+STAFF_ONLY_FIELDS = {"Ticket": ("sla",)}
+
+
+def staff_only_fields(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """A postprocessing hook: staff-only fields are optional in the schema (reporters lack them)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component, names in STAFF_ONLY_FIELDS.items():
+        schema = schemas.get(component)
+        if schema and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in names]
+    return result

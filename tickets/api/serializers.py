@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from api.representation import ReadOnlyRepresentation
+from service_levels import selectors as service_levels
+from service_levels.clock import Target
 from tickets import workflow
 from tickets.models import Message, Ticket, TicketEvent
 
@@ -48,12 +51,40 @@ class UserRefSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SlaSerializer(serializers.Serializer):
+    """Documents the `sla` object; TicketSerializer.get_sla builds it."""
+
+    policy = serializers.CharField(
+        allow_null=True, help_text="The service level policy that applies, by name."
+    )
+    first_reply_due = serializers.DateTimeField(
+        allow_null=True, help_text="When the first reply falls due; null unless it runs."
+    )
+    next_reply_due = serializers.DateTimeField(
+        allow_null=True, help_text="When the next reply falls due; null unless it runs."
+    )
+    resolution_due = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When resolution falls due; null unless it runs (met, not started, paused).",
+    )
+    breached = serializers.ListField(
+        child=serializers.ChoiceField([t.value for t in Target]),
+        help_text="The targets missed: for good, or running past their due time.",
+    )
+    paused = serializers.BooleanField(
+        help_text="The resolution clock stands still: the ticket is pending."
+    )
+
+
 class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     url = TicketUrlField(view_name="api:ticket-detail", help_text="This ticket in the API.")
     reporter = UserRefSerializer(read_only=True)
     assignee = UserRefSerializer(read_only=True, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The statuses the caller may move the ticket to now."
+    )
+    sla = serializers.SerializerMethodField(
+        help_text="Service levels. Staff only: absent from the answers to anyone else."
     )
 
     class Meta:
@@ -73,6 +104,7 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
             "closed_at",
             "version",
             "allowed_transitions",
+            "sla",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -86,6 +118,39 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     )
     def get_allowed_transitions(self, ticket: Ticket) -> list[str]:
         return list(workflow.allowed_transitions(self.context["request"].user, ticket))
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        view = self.context.get("view")
+        # The schema documents the field (for staff); every answer to anyone
+        # else leaves it out, so that reporters learn nothing of service levels.
+        if not getattr(view, "swagger_fake_view", False) and not (
+            request is not None and workflow.is_helpdesk_staff(request.user)
+        ):
+            fields.pop("sla", None)
+        return fields
+
+    @extend_schema_field(SlaSerializer)
+    def get_sla(self, ticket: Ticket) -> dict[str, Any]:
+        # Read the cached policies and the time once per serializer: once per page.
+        memo = self.__dict__.get("_sla_memo")
+        if memo is None:
+            names = {rule.id: rule.name for rule in service_levels.policies()}
+            memo = self.__dict__["_sla_memo"] = (names, timezone.now(), serializers.DateTimeField())
+        names, now, moment = memo
+
+        def when(value: Any) -> str | None:
+            return None if value is None else moment.to_representation(value)
+
+        return {
+            "policy": names.get(ticket.sla_policy_id),
+            "first_reply_due": when(ticket.sla_first_reply_due),
+            "next_reply_due": when(ticket.sla_next_reply_due),
+            "resolution_due": when(ticket.sla_resolution_due),
+            "breached": service_levels.breached(ticket, now),
+            "paused": ticket.sla_paused,
+        }
 
 
 class MessageSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
