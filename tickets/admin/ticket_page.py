@@ -17,10 +17,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from helpdesk.forms import add_service_errors
+from service_levels import selectors as service_levels
+from service_levels.clock import State, Target
 from tickets import selectors, services
 from tickets.admin.error_messages import error_message
 from tickets.admin.forms import FORM_FIELD_FOR, TicketAddForm, TicketChangeForm
@@ -230,6 +233,7 @@ class TicketPageAdmin(admin.ModelAdmin):
                 "events": selectors.visible_events(request.user, ticket),
                 "show_save": can_change,
                 "unsent_reply": unsent_reply,
+                "service_levels": service_level_rows(ticket),
             }
         )
         return self.render_change_form(request, context, change=True, obj=ticket)
@@ -317,6 +321,42 @@ class TicketPageAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_save_and_continue": show_save_and_continue,
         }
+
+
+SLA_TARGETS = (
+    # Translators: service level targets, as listed on the console's ticket page.
+    (Target.FIRST_REPLY, gettext_lazy("First reply")),
+    (Target.NEXT_REPLY, gettext_lazy("Next reply")),
+    (Target.RESOLUTION, gettext_lazy("Resolution")),
+)
+SLA_STATES = {
+    # Translators: what a service level target's clock is doing.
+    State.NOT_STARTED: pgettext_lazy("service level target", "not started"),
+    State.RUNNING: pgettext_lazy("service level target", "running"),
+    State.PAUSED: pgettext_lazy("service level target", "paused"),
+    State.MET: pgettext_lazy("service level target", "met"),
+    State.BREACHED: pgettext_lazy("service level target", "breached"),
+}
+
+
+def service_level_rows(ticket: Ticket) -> dict[str, Any] | None:
+    """Each target of the ticket's policy: met, running (due when), paused or breached."""
+    result = service_levels.evaluate(ticket, timezone.now())
+    if result is None:
+        return None
+    policy = service_levels.policy_by_id(ticket.sla_policy_id)
+    return {
+        "policy": policy.name if policy else "",
+        "targets": [
+            {
+                "label": label,
+                "state": result.clock(target).state.value,
+                "state_label": SLA_STATES[result.clock(target).state],
+                "due": result.clock(target).due,
+            }
+            for target, label in SLA_TARGETS
+        ],
+    }
 
 
 def _too_many(response: HttpResponse, exc: RateLimited) -> HttpResponse:
