@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "service_levels",
+    "macros",
 ]
 
 MIDDLEWARE = [
