@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 class Outcome:
     """What applying a macro does (or, for a preview, would do)."""
 
+    # The ticket after the change; for a preview, as it is.
+    ticket: Ticket
     body: str
     is_internal: bool
     # The ticket fields it changes, as modify_ticket takes them (assignee: a User or None).
     changes: dict[str, Any] = field(default_factory=dict)
-    # The ticket after the change; for a preview, as it is.
-    ticket: Ticket | None = None
     applied: bool = False
 
 
@@ -117,7 +117,6 @@ def apply_macro(
 ) -> Outcome:
     """Post the macro's reply and make its changes, in one transaction."""
     plan = preview_macro(actor=actor, ticket=ticket, macro=macro)
-    assert plan.ticket is not None
     if plan.body.strip():
         message = ticket_services.reply_and_modify(
             actor=actor,

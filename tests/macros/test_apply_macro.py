@@ -1,4 +1,4 @@
-"""Applying a macro: placeholders filled by replacement only, reply and changes in one transaction."""
+"""Applying a macro: placeholders filled by replacement only; reply and changes in one go."""
 
 from __future__ import annotations
 

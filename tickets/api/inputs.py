@@ -89,3 +89,16 @@ class MessageCreateSerializer(InputSerializer):
     is_internal = StrictBooleanField(
         required=False, default=False, help_text="An internal note, for staff only."
     )
+
+
+class MacroApplySerializer(InputSerializer):
+    macro = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_TICKET_ID,
+        help_text="The id of a macro the caller may use: a shared one or their own.",
+    )
+    preview = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: answer what the macro would do, and do nothing.",
+    )

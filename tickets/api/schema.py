@@ -25,6 +25,7 @@ from api.schema import RETRY_AFTER, WITH_BODY, WWW_AUTHENTICATE, ProblemSerializ
 from tickets import search
 from tickets.api.ids import ID_PATTERN, ID_SCHEMA
 from tickets.api.inputs import (
+    MacroApplySerializer,
     MessageCreateSerializer,
     StatusChangeSerializer,
     TicketCreateSerializer,
@@ -32,6 +33,7 @@ from tickets.api.inputs import (
 )
 from tickets.api.serializers import (
     EventSerializer,
+    MacroOutcomeSerializer,
     MessageSerializer,
     TicketSerializer,
     UserRefSerializer,
@@ -255,6 +257,23 @@ ticket_endpoints = extend_schema_view(
         request=StatusChangeSerializer,
         parameters=TICKET_WRITE_PARAMETERS,
         responses=TICKET_WRITE_RESPONSES,
+    ),
+    apply_macro=extend_schema(
+        summary="Apply a macro",
+        description=(
+            "Staff only. Post the macro's reply (its placeholders filled in: reporter_name, "
+            "ticket_number, subject, staff_name; nothing else is evaluated) and make its "
+            "changes, in one transaction and per the workflow: a change the workflow refuses "
+            "is a 409 and nothing is done. With `preview: true`, answer what would happen "
+            "(the same checks) and do nothing. An unknown macro, or another staff member's "
+            "personal one, is a 400."
+        ),
+        request=MacroApplySerializer,
+        parameters=TICKET_WRITE_PARAMETERS,
+        responses={
+            200: MacroOutcomeSerializer,
+            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+        },
     ),
 )
 

@@ -187,3 +187,34 @@ class EventSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
             "old_value": {"help_text": "The value before (a status, priority or username)."},
             "new_value": {"help_text": "The value after."},
         }
+
+
+class MacroChangesSerializer(serializers.Serializer):
+    """The fields a macro changes; a field it leaves alone is absent."""
+
+    status = serializers.ChoiceField(Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(Ticket.Priority.choices, required=False)
+    assignee = UserRefSerializer(required=False, allow_null=True)
+
+
+class MacroOutcomeSerializer(serializers.Serializer):
+    applied = serializers.BooleanField(help_text="false for a preview: nothing was done.")
+    body = serializers.CharField(
+        help_text="The reply, placeholders filled in; empty: the macro posts nothing."
+    )
+    is_internal = serializers.BooleanField(help_text="The reply is an internal note.")
+    changes = MacroChangesSerializer()
+    ticket = TicketSerializer(help_text="The ticket after the macro; for a preview, as it is.")
+
+    def to_representation(self, outcome: Any) -> dict[str, Any]:
+        changes = dict(outcome.changes)
+        if "assignee" in changes:
+            assignee = changes["assignee"]
+            changes["assignee"] = UserRefSerializer(assignee).data if assignee else None
+        return {
+            "applied": outcome.applied,
+            "body": outcome.body,
+            "is_internal": outcome.is_internal,
+            "changes": changes,
+            "ticket": TicketSerializer(outcome.ticket, context=self.context).data,
+        }
