@@ -68,7 +68,7 @@ def test_ticket_writes_document_if_match_and_its_412(schema):
     for path, method in [
         ("/api/v1/tickets/{id}/", "patch"),
         ("/api/v1/tickets/{id}/status/", "post"),
-    ("/api/v1/tickets/{id}/apply-macro/", "post"),
+        ("/api/v1/tickets/{id}/apply-macro/", "post"),
         ("/api/v1/tickets/{ticket_id}/messages/", "post"),
     ]:
         operation = schema["paths"][path][method]

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from helpdesk.forms import add_service_errors
+from macros import selectors as macro_selectors
+from macros import services as macro_services
 from service_levels import selectors as service_levels
 from service_levels.clock import State, Target
 from tickets import selectors, services
@@ -94,7 +96,11 @@ class TicketPageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         user = request.user
         if request.method != "POST":
-            form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
+            form = None
+            if "macro" in request.GET and self.has_change_permission(request, ticket):
+                form = self._macro_form(request, ticket, request.GET["macro"])
+            if form is None:
+                form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
             return self._render_ticket(request, ticket, form)
         # The model permission alone: a ticket closed meanwhile gets a message, not a 403.
         if not super().has_change_permission(request, ticket):
@@ -146,6 +152,43 @@ class TicketPageAdmin(admin.ModelAdmin):
             nothing = _("Ticket #%(number)s: nothing to save.")
             messages.info(request, nothing % {"number": ticket.pk})
         return self._after_save(request, ticket)
+
+    def _macro_form(
+        self, request: HttpRequest, ticket: Ticket, macro_id: str
+    ) -> TicketChangeForm | None:
+        """The page's form filled in with a macro's reply and changes, for the user to save.
+
+        Bound, so that a change the workflow would refuse shows as the status
+        field's error now; nothing is written until the user saves.
+        """
+        user = request.user
+        macro = macro_selectors.get_visible_macro(user, macro_id)
+        if macro is None:
+            messages.error(request, _("No such macro."))
+            return None
+        loaded = TicketChangeForm.initial_for(ticket)
+        data: dict[str, Any] = {
+            **{key: "" if value is None else value for key, value in loaded.items()},
+            **{f"initial-{name}": loaded[name] or "" for name in TicketChangeForm.EDITABLE},
+            "reply": macro_services.fill(macro, ticket=ticket, actor=user),
+        }
+        if macro.is_internal:
+            data["internal"] = "on"
+        if macro.status and macro.status != ticket.status:
+            data["status"] = macro.status
+        if macro.priority:
+            data["priority"] = macro.priority
+        if macro.assign == macro.Assign.ME:
+            data["assignee"] = user.pk
+        elif macro.assign == macro.Assign.NOBODY:
+            data["assignee"] = ""
+        elif macro.assign == macro.Assign.PERSON and macro.assignee_id:
+            data["assignee"] = macro.assignee_id
+        messages.info(
+            request,
+            _("Macro “%(name)s” filled in below: check it, then save.") % {"name": macro.name},
+        )
+        return TicketChangeForm(data, ticket=ticket, user=user, admin_site=self.admin_site)
 
     def _save(self, request: HttpRequest, ticket: Ticket, form: TicketChangeForm) -> str:
         """Send the form to the services; return a summary of what was done."""
