@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "notifications",
     "service_levels",
     "macros",
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,22 @@ if NOTIFICATIONS_BURST < 1 or NOTIFICATIONS_WINDOW_MINUTES < 0:
     raise ImproperlyConfigured(
         "NOTIFICATIONS_BURST must be 1 or more, NOTIFICATIONS_WINDOW_MINUTES 0 or more"
     )
+
+# Time-based rules (manage.py run_rules, from a timer): days before each acts; 0 turns
+# it off. A resolved ticket closes after RULES_CLOSE_RESOLVED_DAYS; a pending one
+# gets a reminder to its reporter after RULES_REMIND_PENDING_DAYS without news, and
+# is resolved RULES_RESOLVE_PENDING_DAYS after that reminder.
+RULES_CLOSE_RESOLVED_DAYS = envint("RULES_CLOSE_RESOLVED_DAYS", "7")
+RULES_REMIND_PENDING_DAYS = envint("RULES_REMIND_PENDING_DAYS", "3")
+RULES_RESOLVE_PENDING_DAYS = envint("RULES_RESOLVE_PENDING_DAYS", "7")
+# Tickets changed per transaction by a rule.
+RULES_BATCH_SIZE = envint("RULES_BATCH_SIZE", "200")
+if min(RULES_CLOSE_RESOLVED_DAYS, RULES_REMIND_PENDING_DAYS, RULES_RESOLVE_PENDING_DAYS) < 0:
+    raise ImproperlyConfigured("RULES_*_DAYS must be 0 (off) or more")
+if not 1 <= RULES_BATCH_SIZE <= 10_000:
+    raise ImproperlyConfigured("RULES_BATCH_SIZE must be between 1 and 10000")
+# Service level warnings: an email this many minutes before a target falls due.
+SLA_WARNING_MINUTES = envint("SLA_WARNING_MINUTES", "30")
 
 # Sign-up sends a link to the address given; the account works once it is followed.
 # False for closed deployments, where whoever reaches the sign-up page is trusted.

@@ -123,6 +123,8 @@ class Ticket(models.Model):
     # Targets missed for good (no longer running), comma-separated.
     sla_missed = models.CharField(max_length=40, blank=True, editable=False)
     sla_paused = models.BooleanField(default=False, editable=False)
+    # When the time-based rules last reminded the reporter of this pending ticket.
+    pending_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketManager()
 
@@ -197,6 +199,12 @@ class Ticket(models.Model):
             # console's "due" column and its late / due within an hour filters,
             # the API's sla=late|due_soon, the warnings. Only tickets with a
             # running target are in it.
+            # Resolved tickets by resolution time: the rule that closes them (run_rules).
+            models.Index(
+                fields=["resolved_at", "id"],
+                name="tickets_resolved_waiting",
+                condition=Q(status="resolved"),
+            ),
             models.Index(
                 fields=["sla_next_due", "id"],
                 name="tickets_sla_next_due",
