@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from rules import tasks
+from service_levels import services as service_levels
 from tickets.models import Ticket
 from tickets.services import steps
 
@@ -130,4 +131,7 @@ def run_rule(rule: Rule, *, now: datetime, batch_size: int, max_batches: int = 1
 
 def run_rules(*, now: datetime, batch_size: int | None = None) -> dict[str, int]:
     size = batch_size or settings.RULES_BATCH_SIZE
-    return {rule.name: run_rule(rule, now=now, batch_size=size) for rule in RULES}
+    done = {rule.name: run_rule(rule, now=now, batch_size=size) for rule in RULES}
+    # Service level warnings ride on the same timer.
+    done["sla_warnings"] = service_levels.queue_warnings(now=now, batch_size=size)
+    return done

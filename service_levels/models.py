@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -165,3 +166,46 @@ class Policy(models.Model):
         self.email_domain = self.email_domain.strip().lower().lstrip("@")
         if not any((self.first_reply_minutes, self.next_reply_minutes, self.resolution_minutes)):
             raise ValidationError(gettext("Set at least one target."))
+
+
+class Warning(models.Model):
+    """One email about one target of one ticket: before it falls due, or once it breached.
+
+    The unique row is what makes it once: a target's due time is warned about
+    (and its breach told) at most once however many rule runs see it.
+    """
+
+    class Kind(models.TextChoices):
+        # Translators: service level warning emails.
+        SOON = "soon", _("Falls due soon")
+        BREACHED = "breached", _("Breached")
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ticket"),
+        db_index=False,
+    )
+    target = models.CharField(_("target"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service level warning")
+        verbose_name_plural = _("service level warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "target", "kind", "due_at"],
+                name="service_levels_warning_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["soon", "breached"]),
+                name="service_levels_warning_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.target} {self.kind}"

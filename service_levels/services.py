@@ -9,15 +9,18 @@ lists and filters; `repair` rebuilds everything from the whole audit trail.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from service_levels import clock, selectors
+from service_levels import clock, selectors, tasks
 from tickets.models import Ticket, TicketEvent
+from tickets.workflow import ACTIVE_STATUSES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -131,3 +134,102 @@ def save_settings(obj: models.Model) -> None:
 def delete_settings(obj: models.Model) -> None:
     """Delete a policy (its tickets keep no policy until repair_sla) or an unused calendar."""
     obj.delete()
+
+
+# How far back the warnings look for targets that breached: a run that comes
+# after a longer pause does not mail about old breaches.
+WARNING_LOOKBACK = timedelta(days=1)
+
+
+def _warning_targets(ticket: Ticket) -> list[tuple[str, datetime]]:
+    return [
+        (target.value, due)
+        for target, due in (
+            (clock.Target.FIRST_REPLY, ticket.sla_first_reply_due),
+            (clock.Target.NEXT_REPLY, ticket.sla_next_reply_due),
+            (clock.Target.RESOLUTION, ticket.sla_resolution_due),
+        )
+        if due is not None
+    ]
+
+
+def queue_warnings(*, now: datetime, batch_size: int = 500) -> int:
+    """Record (once) and queue the warning emails due at `now`; return how many were new.
+
+    A target gets one "soon" warning when it falls due within
+    SLA_WARNING_MINUTES and one "breached" once past due, only while its
+    policy's calendar is open (business-hours policies). The unique row per
+    ticket, target, kind and due time keeps it to once; the task sends each
+    row at most once.
+    """
+    from service_levels.models import Warning
+
+    window = timedelta(minutes=settings.SLA_WARNING_MINUTES)
+    # Index tickets_sla_next_due: due within the window, or breached lately.
+    tickets = (
+        Ticket.objects.filter(
+            sla_next_due__lte=now + window,
+            sla_next_due__gt=now - WARNING_LOOKBACK,
+            status__in=ACTIVE_STATUSES,
+        )
+        .only(
+            "pk",
+            "sla_policy_id",
+            "sla_first_reply_due",
+            "sla_next_reply_due",
+            "sla_resolution_due",
+        )
+        .order_by("sla_next_due", "id")
+    )
+    new = 0
+    last = None
+    while True:
+        page = (
+            tickets
+            if last is None
+            else tickets.filter(
+                Q(sla_next_due__gt=last[0]) | Q(sla_next_due=last[0], id__gt=last[1])
+            )
+        )
+        batch = list(page[:batch_size])
+        if not batch:
+            break
+        rows = []
+        for ticket in batch:
+            rule = selectors.policy_by_id(ticket.sla_policy_id)
+            if rule is None or not rule.calendar.is_open(now):
+                continue
+            for target, due in _warning_targets(ticket):
+                if due <= now and due > now - WARNING_LOOKBACK:
+                    rows.append(Warning(ticket=ticket, target=target, kind="breached", due_at=due))
+                elif now < due <= now + window:
+                    rows.append(Warning(ticket=ticket, target=target, kind="soon", due_at=due))
+        if rows:
+            with transaction.atomic():
+                known = set(
+                    Warning.objects.filter(ticket__in=[r.ticket_id for r in rows]).values_list(
+                        "ticket_id", "target", "kind", "due_at"
+                    )
+                )
+                fresh = [r for r in rows if (r.ticket_id, r.target, r.kind, r.due_at) not in known]
+                Warning.objects.bulk_create(fresh, ignore_conflicts=True)
+                ids = list(
+                    Warning.objects.filter(
+                        ticket__in=[r.ticket_id for r in fresh], sent_at__isnull=True
+                    ).values_list("pk", flat=True)
+                )
+                for pk in ids:
+                    tasks.queue_warning(pk)
+            new += len(fresh)
+        last = (batch[-1].sla_next_due, batch[-1].pk)
+        if len(batch) < batch_size:
+            break
+    return new
+
+
+@transaction.atomic
+def mark_warning_sent(*, warning_id: int, now: datetime) -> bool:
+    """Claim a warning for sending: True the first time, False ever after."""
+    from service_levels.models import Warning
+
+    return bool(Warning.objects.filter(pk=warning_id, sent_at__isnull=True).update(sent_at=now))
