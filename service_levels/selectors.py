@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 
@@ -132,3 +132,67 @@ def evaluate(ticket: Ticket, now: datetime) -> clock.Result | None:
         return None
     state = clock.SlaState.from_json(ticket.sla_state)
     return clock.evaluate(state, rule.targets, rule.calendar, now)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Service levels over the tickets opened in a window, for the dashboard."""
+
+    tickets: int  # under a policy
+    # Share (0 to 1) of those that did not miss each target; None without tickets.
+    met: dict[str, float | None]
+    median_first_reply: timedelta | None  # in the policy's counted (business) time
+    answered: int
+
+
+def report(tickets: QuerySet[Ticket], *, since: datetime, now: datetime) -> Report:
+    """Share meeting each target, and the median first reply in business time.
+
+    One query on PostgreSQL (its exact median), two on SQLite (the counts, then
+    the middle one or two). Reads the window's tickets from tickets_created; a
+    target counts as missed when it breached for good or runs past due now.
+    """
+    from django.db import connections
+    from django.db.models import Aggregate, Count, FloatField, Q
+
+    class Median(Aggregate):
+        function = "PERCENTILE_CONT"
+        name = "Median"
+        template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        output_field = FloatField()
+
+    window = tickets.order_by().filter(created_at__gte=since, sla_policy__isnull=False)
+    missed = {
+        target.value: Count(
+            "pk",
+            filter=Q(sla_missed__contains=target.value)
+            | Q(**{f"sla_{target.value}_due__lte": now}),
+        )
+        for target in clock.Target
+    }
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "answered": Count("sla_first_reply_seconds"),
+        **{f"missed_{name}": count for name, count in missed.items()},
+    }
+    postgres = connections[window.db].vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = Median("sla_first_reply_seconds")
+    row = window.aggregate(**aggregates)
+    total, answered = row["total"], row["answered"]
+    median: float | None = row.get("median")
+    if not postgres and answered:
+        middle = list(
+            window.filter(sla_first_reply_seconds__isnull=False)
+            .order_by("sla_first_reply_seconds")
+            .values_list("sla_first_reply_seconds", flat=True)[
+                (answered - 1) // 2 : answered // 2 + 1
+            ]
+        )
+        median = sum(middle) / len(middle)
+    return Report(
+        tickets=total,
+        met={name: (1 - row[f"missed_{name}"] / total) if total else None for name in missed},
+        median_first_reply=timedelta(seconds=median) if median is not None else None,
+        answered=answered,
+    )

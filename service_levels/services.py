@@ -37,6 +37,7 @@ FIELDS = frozenset(
         "sla_next_due",
         "sla_missed",
         "sla_paused",
+        "sla_first_reply_seconds",
     }
 )
 
@@ -73,6 +74,7 @@ def set_fields(ticket: Ticket, state: clock.SlaState, *, now: datetime | None = 
         ticket.sla_resolution_due = ticket.sla_next_due = None
         ticket.sla_missed = ""
         ticket.sla_paused = False
+        ticket.sla_first_reply_seconds = None
         return
     result = clock.evaluate(state, rule.targets, rule.calendar, now or timezone.now())
     ticket.sla_first_reply_due = result.first_reply.due
@@ -81,6 +83,11 @@ def set_fields(ticket: Ticket, state: clock.SlaState, *, now: datetime | None = 
     ticket.sla_next_due = result.next_due
     ticket.sla_missed = ",".join(result.missed)
     ticket.sla_paused = result.paused
+    ticket.sla_first_reply_seconds = (
+        int(rule.calendar.elapsed(state.start, state.first_reply).total_seconds())
+        if state.first_reply is not None
+        else None
+    )
 
 
 def state_from_trail(ticket: Ticket) -> clock.SlaState:

@@ -123,6 +123,8 @@ class Ticket(models.Model):
     # Targets missed for good (no longer running), comma-separated.
     sla_missed = models.CharField(max_length=40, blank=True, editable=False)
     sla_paused = models.BooleanField(default=False, editable=False)
+    # Time to the first reply as the policy counts it (business time), for the dashboard.
+    sla_first_reply_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # When the time-based rules last reminded the reporter of this pending ticket.
     pending_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
