@@ -109,7 +109,9 @@ class Ticket(models.Model):
         related_name="+",
         verbose_name=_("service level policy"),
     )
-    sla_state = models.JSONField(default=dict, blank=True, editable=False)
+    # NULL or db defaults on the new columns: seed_load's COPY leaves them out
+    # (run repair_sla after it to fill them).
+    sla_state = models.JSONField(default=dict, null=True, blank=True, editable=False)
     sla_first_reply_due = models.DateTimeField(
         _("first reply due"), null=True, blank=True, editable=False
     )
@@ -121,8 +123,10 @@ class Ticket(models.Model):
     )
     sla_next_due = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
     # Targets missed for good (no longer running), comma-separated.
-    sla_missed = models.CharField(max_length=40, blank=True, editable=False)
-    sla_paused = models.BooleanField(default=False, editable=False)
+    sla_missed = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
+    sla_paused = models.BooleanField(default=False, db_default=False, editable=False)
     # Time to the first reply as the policy counts it (business time), for the dashboard.
     sla_first_reply_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # When the time-based rules last reminded the reporter of this pending ticket.
