@@ -60,6 +60,10 @@ def apply(
     Returns the names of the fields it set. Writes nothing: the caller saves.
     """
     state = clock.SlaState.from_json(ticket.sla_state)
+    if state.start is None and ticket.pk is not None:
+        # A ticket written without the services (seed_load, or from before
+        # service levels): its first change folds its whole trail, once.
+        state = state_from_trail(ticket)
     state = clock.fold([as_clock_event(e, ticket.reporter_id) for e in events], state)
     set_fields(ticket, state, now=now)
     return set(FIELDS)

@@ -156,3 +156,18 @@ def test_saving_a_policy_drops_the_cached_policies(django_assert_num_queries):
     policy.save()
 
     assert next(p for p in selectors.policies() if p.name == "Urgent").targets.first_reply == 5
+
+
+def test_a_ticket_without_a_state_gets_one_from_its_trail_on_its_next_change(
+    fixed_clock, reporter, agent
+):
+    ticket = services.report_issue(reporter=reporter, description="Down", priority="urgent")
+    Ticket.objects.filter(pk=ticket.pk).update(sla_state=None, sla_next_due=None)
+    fixed_clock.at(2026, 6, 1, 9, 30)
+
+    services.post_message(actor=agent, ticket=ticket, body="Looking")
+
+    ticket.refresh_from_db()
+    assert ticket.sla_state["start"] == "2026-06-01T09:00:00+00:00"
+    assert ticket.sla_resolution_due == utc(2026, 6, 1, 13)
+    assert ticket.sla_first_reply_due is None
