@@ -98,14 +98,13 @@ class Ticket(models.Model):
     # the same write, for lists and filters; never the source of truth (the
     # repair_sla command rebuilds them). sla_state is the fold of the events
     # (service_levels.clock); each *_due is when a running target falls due.
-    # No index on the policy: only deleting a policy looks tickets up by it.
+    # Indexed (as every foreign key here) for deleting a policy, which sets it NULL.
     sla_policy = models.ForeignKey(
         "service_levels.Policy",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         editable=False,
-        db_index=False,
         related_name="+",
         verbose_name=_("service level policy"),
     )
