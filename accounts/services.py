@@ -139,6 +139,8 @@ STAFF_PERMISSIONS = [
     ("accounts", "user", ["view"]),
     ("notifications", "emaildelivery", ["view"]),
     ("notifications", "notificationpreferences", ["view", "change"]),
+    # Shared macros and their own; another's personal ones stay out of reach (macros.admin).
+    ("macros", "macro", ["view", "add", "change", "delete"]),
 ]
 
 

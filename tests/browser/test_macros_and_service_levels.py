@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from macros.models import Macro
+from service_levels.models import Calendar, Policy
 from tests.browser.test_admin_console import sign_in_to_the_console
 from tests.factories import make_ticket
 from tickets.models import Message, Ticket
@@ -15,6 +16,23 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def urgent_policy(db):
+    """The migration's policies are gone once an earlier browser test flushed the tables."""
+    calendar, _ = Calendar.objects.get_or_create(name="Office hours")
+    Policy.objects.get_or_create(
+        name="Urgent",
+        defaults={
+            "priority": "urgent",
+            "first_reply_minutes": 60,
+            "resolution_minutes": 240,
+            "business_hours": False,
+            "calendar": calendar,
+        },
+    )
+
+
+@pytest.mark.usefixtures("urgent_policy")
 def test_staff_answer_with_a_macro_and_see_what_is_due(page, screenshot, agent, reporter):
     ticket = make_ticket(reporter, subject="Printer on fire", priority="urgent")
     Macro.objects.create(
