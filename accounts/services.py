@@ -141,6 +141,8 @@ STAFF_PERMISSIONS = [
     ("notifications", "notificationpreferences", ["view", "change"]),
     # Inbound email: "change" is processing a failed one again (the only change there is).
     ("mailgate", "inboundmail", ["view", "change"]),
+    # Shared macros and their own; another's personal ones stay out of reach (macros.admin).
+    ("macros", "macro", ["view", "add", "change", "delete"]),
 ]
 
 

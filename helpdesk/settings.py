@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "mailgate",
+    "service_levels",
+    "macros",
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -360,6 +363,21 @@ HELPDESK_EMAIL_TRUSTED_AUTHSERV_IDS = [
 # imaps://user:password@host:993/INBOX?processed=Processed (or ?after=delete),
 # imap://...?starttls=True for STARTTLS on port 143.
 HELPDESK_EMAIL_IMAP = os.getenv("HELPDESK_EMAIL_IMAP", "").split()
+# Time-based rules (manage.py run_rules, from a timer): days before each acts; 0 turns
+# it off. A resolved ticket closes after RULES_CLOSE_RESOLVED_DAYS; a pending one
+# gets a reminder to its reporter after RULES_REMIND_PENDING_DAYS without news, and
+# is resolved RULES_RESOLVE_PENDING_DAYS after that reminder.
+RULES_CLOSE_RESOLVED_DAYS = envint("RULES_CLOSE_RESOLVED_DAYS", "7")
+RULES_REMIND_PENDING_DAYS = envint("RULES_REMIND_PENDING_DAYS", "3")
+RULES_RESOLVE_PENDING_DAYS = envint("RULES_RESOLVE_PENDING_DAYS", "7")
+# Tickets changed per transaction by a rule.
+RULES_BATCH_SIZE = envint("RULES_BATCH_SIZE", "200")
+if min(RULES_CLOSE_RESOLVED_DAYS, RULES_REMIND_PENDING_DAYS, RULES_RESOLVE_PENDING_DAYS) < 0:
+    raise ImproperlyConfigured("RULES_*_DAYS must be 0 (off) or more")
+if not 1 <= RULES_BATCH_SIZE <= 10_000:
+    raise ImproperlyConfigured("RULES_BATCH_SIZE must be between 1 and 10000")
+# Service level warnings: an email this many minutes before a target falls due.
+SLA_WARNING_MINUTES = envint("SLA_WARNING_MINUTES", "30")
 
 # Sign-up sends a link to the address given; the account works once it is followed.
 # False for closed deployments, where whoever reaches the sign-up page is trusted.
@@ -438,6 +456,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.introduction.add_introduction",
+        "tickets.api.schema.staff_only_fields",
     ],
     "TAGS": [
         {"name": "auth", "description": "Tokens and the signed-in user."},

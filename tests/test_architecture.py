@@ -68,6 +68,8 @@ LAYERS: list[tuple[str, str]] = [
     ("*/workflow.py", PURE),
     ("*/choices.py", PURE),
     ("*/text.py", PURE),
+    ("service_levels/clock.py", PURE),  # service level clocks: a fold over events
+    ("macros/placeholders.py", PURE),  # a macro's placeholders, filled by string replacement
     ("*/exceptions.py", CORE),
     ("*/search.py", CORE),
     ("*/validation.py", CORE),

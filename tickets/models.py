@@ -101,6 +101,42 @@ class Ticket(models.Model):
     attachment_count = models.PositiveIntegerField(
         _("attachment count"), default=0, db_default=0, editable=False
     )
+    # Service levels (service_levels): derived from the events by the services in
+    # the same write, for lists and filters; never the source of truth (the
+    # repair_sla command rebuilds them). sla_state is the fold of the events
+    # (service_levels.clock); each *_due is when a running target falls due.
+    # Indexed (as every foreign key here) for deleting a policy, which sets it NULL.
+    sla_policy = models.ForeignKey(
+        "service_levels.Policy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("service level policy"),
+    )
+    # NULL or db defaults on the new columns: seed_load's COPY leaves them out
+    # (run repair_sla after it to fill them).
+    sla_state = models.JSONField(default=dict, null=True, blank=True, editable=False)
+    sla_first_reply_due = models.DateTimeField(
+        _("first reply due"), null=True, blank=True, editable=False
+    )
+    sla_next_reply_due = models.DateTimeField(
+        _("next reply due"), null=True, blank=True, editable=False
+    )
+    sla_resolution_due = models.DateTimeField(
+        _("resolution due"), null=True, blank=True, editable=False
+    )
+    sla_next_due = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    # Targets missed for good (no longer running), comma-separated.
+    sla_missed = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
+    sla_paused = models.BooleanField(default=False, db_default=False, editable=False)
+    # Time to the first reply as the policy counts it (business time), for the dashboard.
+    sla_first_reply_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # When the time-based rules last reminded the reporter of this pending ticket.
+    pending_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketManager()
 
@@ -171,6 +207,21 @@ class Ticket(models.Model):
             # One priority's tickets counted per status: the console's status
             # tabs when the list is filtered by priority.
             models.Index(fields=["priority", "status"], name="tickets_priority_status"),
+            # Tickets by when their next service level target falls due: the
+            # console's "due" column and its late / due within an hour filters,
+            # the API's sla=late|due_soon, the warnings. Only tickets with a
+            # running target are in it.
+            # Resolved tickets by resolution time: the rule that closes them (run_rules).
+            models.Index(
+                fields=["resolved_at", "id"],
+                name="tickets_resolved_waiting",
+                condition=Q(status="resolved"),
+            ),
+            models.Index(
+                fields=["sla_next_due", "id"],
+                name="tickets_sla_next_due",
+                condition=Q(sla_next_due__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ OPERATIONS = {
     ("/api/v1/tickets/{id}/", "get"),
     ("/api/v1/tickets/{id}/", "patch"),
     ("/api/v1/tickets/{id}/status/", "post"),
+    ("/api/v1/tickets/{id}/apply-macro/", "post"),
     ("/api/v1/tickets/{ticket_id}/messages/", "get"),
     ("/api/v1/tickets/{ticket_id}/messages/", "post"),
     ("/api/v1/tickets/{ticket_id}/events/", "get"),
@@ -69,6 +70,7 @@ def test_ticket_writes_document_if_match_and_its_412(schema):
     for path, method in [
         ("/api/v1/tickets/{id}/", "patch"),
         ("/api/v1/tickets/{id}/status/", "post"),
+        ("/api/v1/tickets/{id}/apply-macro/", "post"),
         ("/api/v1/tickets/{ticket_id}/messages/", "post"),
     ]:
         operation = schema["paths"][path][method]
@@ -88,6 +90,7 @@ def test_the_list_documents_its_filters_ordering_and_pages(schema):
         "created_before",
         "updated_after",
         "q",
+        "sla",
         "ordering",
         "cursor",
         "page_size",

@@ -14,7 +14,7 @@ from django.db import connection, models
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "tickets", "notifications")
+APPS = ("accounts", "tickets", "notifications", "service_levels", "macros")
 
 
 def _indexes(table: str) -> list[list[str]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from service_levels import selectors as service_levels
 from tickets import selectors, workflow
 from tickets.models import MAX_TICKET_ID, Ticket
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 ACTIVE = "active"
+LATE = "late"
+DUE_SOON = "due_soon"
 MINE = "me"
 UNASSIGNED = "none"
 
@@ -74,4 +78,28 @@ class AssigneeFilter(admin.SimpleListFilter):
         # isdecimal, not isdigit: int() refuses "²", which was a server error.
         if value and value.isdecimal() and int(value) <= MAX_TICKET_ID:
             return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+class SlaFilter(admin.SimpleListFilter):
+    """Service levels: tickets with a target past due, or one due within the hour."""
+
+    # Translators: shown as "By service level" above the queue's filter.
+    title = gettext_lazy("service level")
+    parameter_name = "sla"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            # Translators: the queue's filter: a service level target is past due.
+            (LATE, _("Late")),
+            # Translators: the queue's filter: a target falls due within the hour.
+            (DUE_SOON, _("Due within an hour")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        value = self.value()
+        if value == LATE:
+            return service_levels.late(queryset, timezone.now())
+        if value == DUE_SOON:
+            return service_levels.due_soon(queryset, timezone.now())
         return queryset

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 
 from accounts.models import User
 from helpdesk.console import OfferedFiltersOnly
+from service_levels import selectors as service_levels
 from tickets import dashboard, search, workflow
-from tickets.admin.filters import ACTIVE, AssigneeFilter, StatusFilter
+from tickets.admin.filters import ACTIVE, AssigneeFilter, SlaFilter, StatusFilter
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
 from tickets.models import Ticket, is_ticket_id
+from tickets.templatetags.helpdesk_admin import format_duration
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -55,6 +57,31 @@ def _when(value: datetime | None) -> str:
         local.isoformat(),
         local.strftime("%Y-%m-%d %H:%M"),
         naturaltime(value),
+    )
+
+
+def due_label(due: datetime | None, *, paused: bool = False) -> str:
+    """ "due in 2 h" or "late by 35 min", coloured by how close it is; "paused" or a dash."""
+    if due is None:
+        if paused:
+            return format_html('<span class="hd-sla hd-sla-paused">{}</span>', _("paused"))
+        return "—"
+    now = timezone.now()
+    local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+    if due <= now:
+        css = "hd-sla-late"
+        # Translators: a service level target is past due, e.g. "late by 35 min".
+        text = _("late by %(duration)s") % {"duration": format_duration(now - due)}
+    else:
+        css = "hd-sla-soon" if due - now <= service_levels.DUE_SOON else "hd-sla-running"
+        # Translators: when a service level target falls due, e.g. "due in 2 h".
+        text = _("due in %(duration)s") % {"duration": format_duration(due - now)}
+    return format_html(
+        '<time class="hd-sla {}" datetime="{}" title="{}">{}</time>',
+        css,
+        timezone.localtime(due).isoformat(),
+        local,
+        text,
     )
 
 
@@ -87,12 +114,15 @@ class QueueAdmin(OfferedFiltersOnly):
         "assignee_name",
         "last_update",
         "age",
+        # Last, so that the other columns keep their sort numbers (?o=) in bookmarks.
+        "due",
     )
     list_display_links = ("number", "subject")
     list_filter = (
         StatusFilter,
         "priority",
         AssigneeFilter,
+        SlaFilter,
         ("created_at", admin.DateFieldListFilter),
     )
     list_select_related = ("reporter", "assignee")
@@ -138,6 +168,15 @@ class QueueAdmin(OfferedFiltersOnly):
         if ticket.assignee is None:
             return format_html('<span class="hd-quiet">{}</span>', _("Unassigned"))
         return ticket.assignee.username
+
+    # Soonest due first (late ones lead), tickets without a running target last:
+    # tickets_sla_next_due serves it.
+    @admin.display(
+        description=pgettext_lazy("when the next service level target falls due", "Due"),
+        ordering=F("sla_next_due").asc(nulls_last=True),
+    )
+    def due(self, ticket: Ticket) -> str:
+        return due_label(ticket.sla_next_due, paused=ticket.sla_paused)
 
     @admin.display(description=gettext_lazy("Last update"), ordering="updated_at")
     def last_update(self, ticket: Ticket) -> str:

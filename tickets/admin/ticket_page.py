@@ -17,10 +17,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from helpdesk.forms import add_service_errors
+from macros import selectors as macro_selectors
+from macros import services as macro_services
+from service_levels import selectors as service_levels
+from service_levels.clock import State, Target
 from tickets import selectors, services
 from tickets.admin.error_messages import error_message
 from tickets.admin.forms import FORM_FIELD_FOR, TicketAddForm, TicketChangeForm
@@ -91,7 +96,11 @@ class TicketPageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         user = request.user
         if request.method != "POST":
-            form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
+            form = None
+            if "macro" in request.GET and self.has_change_permission(request, ticket):
+                form = self._macro_form(request, ticket, request.GET["macro"])
+            if form is None:
+                form = TicketChangeForm(ticket=ticket, user=user, admin_site=self.admin_site)
             return self._render_ticket(request, ticket, form)
         # The model permission alone: a ticket closed meanwhile gets a message, not a 403.
         if not super().has_change_permission(request, ticket):
@@ -145,6 +154,43 @@ class TicketPageAdmin(admin.ModelAdmin):
             nothing = _("Ticket #%(number)s: nothing to save.")
             messages.info(request, nothing % {"number": ticket.pk})
         return self._after_save(request, ticket)
+
+    def _macro_form(
+        self, request: HttpRequest, ticket: Ticket, macro_id: str
+    ) -> TicketChangeForm | None:
+        """The page's form filled in with a macro's reply and changes, for the user to save.
+
+        Bound, so that a change the workflow would refuse shows as the status
+        field's error now; nothing is written until the user saves.
+        """
+        user = request.user
+        macro = macro_selectors.get_visible_macro(user, macro_id)
+        if macro is None:
+            messages.error(request, _("No such macro."))
+            return None
+        loaded = TicketChangeForm.initial_for(ticket)
+        data: dict[str, Any] = {
+            **{key: "" if value is None else value for key, value in loaded.items()},
+            **{f"initial-{name}": loaded[name] or "" for name in TicketChangeForm.EDITABLE},
+            "reply": macro_services.fill(macro, ticket=ticket, actor=user),
+        }
+        if macro.is_internal:
+            data["internal"] = "on"
+        if macro.status and macro.status != ticket.status:
+            data["status"] = macro.status
+        if macro.priority:
+            data["priority"] = macro.priority
+        if macro.assign == macro.Assign.ME:
+            data["assignee"] = user.pk
+        elif macro.assign == macro.Assign.NOBODY:
+            data["assignee"] = ""
+        elif macro.assign == macro.Assign.PERSON and macro.assignee_id:
+            data["assignee"] = macro.assignee_id
+        messages.info(
+            request,
+            _("Macro “%(name)s” filled in below: check it, then save.") % {"name": macro.name},
+        )
+        return TicketChangeForm(data, ticket=ticket, user=user, admin_site=self.admin_site)
 
     def _save(self, request: HttpRequest, ticket: Ticket, form: TicketChangeForm) -> str:
         """Send the form to the services; return a summary of what was done."""
@@ -244,6 +290,7 @@ class TicketPageAdmin(admin.ModelAdmin):
                 "events": selectors.visible_events(request.user, ticket),
                 "show_save": can_change,
                 "unsent_reply": unsent_reply,
+                "service_levels": service_level_rows(ticket),
             }
         )
         return self.render_change_form(request, context, change=True, obj=ticket)
@@ -331,6 +378,42 @@ class TicketPageAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "show_save_and_continue": show_save_and_continue,
         }
+
+
+SLA_TARGETS = (
+    # Translators: service level targets, as listed on the console's ticket page.
+    (Target.FIRST_REPLY, gettext_lazy("First reply")),
+    (Target.NEXT_REPLY, gettext_lazy("Next reply")),
+    (Target.RESOLUTION, gettext_lazy("Resolution")),
+)
+SLA_STATES = {
+    # Translators: what a service level target's clock is doing.
+    State.NOT_STARTED: pgettext_lazy("service level target", "not started"),
+    State.RUNNING: pgettext_lazy("service level target", "running"),
+    State.PAUSED: pgettext_lazy("service level target", "paused"),
+    State.MET: pgettext_lazy("service level target", "met"),
+    State.BREACHED: pgettext_lazy("service level target", "breached"),
+}
+
+
+def service_level_rows(ticket: Ticket) -> dict[str, Any] | None:
+    """Each target of the ticket's policy: met, running (due when), paused or breached."""
+    result = service_levels.evaluate(ticket, timezone.now())
+    if result is None:
+        return None
+    policy = service_levels.policy_by_id(ticket.sla_policy_id)
+    return {
+        "policy": policy.name if policy else "",
+        "targets": [
+            {
+                "label": label,
+                "state": result.clock(target).state.value,
+                "state_label": SLA_STATES[result.clock(target).state],
+                "due": result.clock(target).due,
+            }
+            for target, label in SLA_TARGETS
+        ],
+    }
 
 
 def _too_many(response: HttpResponse, exc: RateLimited) -> HttpResponse:

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import PermissionDenied
 
+from service_levels import selectors as service_levels
 from tickets import search, workflow
 from tickets.api.ids import ID_PATTERN
 from tickets.api.pagination import TicketPagination
@@ -148,6 +150,23 @@ class SearchFilter(django_filters.CharFilter):
         )
 
 
+class SlaFilter(django_filters.ChoiceFilter):
+    """`late`: a running target is past due; `due_soon`: one falls due within the hour."""
+
+    CHOICES = (("late", "late"), ("due_soon", "due_soon"))
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=self.CHOICES, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        now = timezone.now()
+        if value == "late":
+            return service_levels.late(qs, now)
+        return service_levels.due_soon(qs, now)
+
+
 class TicketFilter(django_filters.FilterSet):
     status = ChoicesFilter(field_name="status", choices=Ticket.Status.choices)
     priority = ChoicesFilter(field_name="priority", choices=Ticket.Priority.choices)
@@ -157,6 +176,7 @@ class TicketFilter(django_filters.FilterSet):
     created_before = TimestampFilter(field_name="created_at", lookup_expr="lt")
     updated_after = TimestampFilter(field_name="updated_at", lookup_expr="gte")
     q = SearchFilter(max_length=search.MAX_QUERY_LENGTH)
+    sla = SlaFilter()
 
     # Parameters that may be given more than once.
     REPEATABLE = frozenset({"status", "priority"})
@@ -174,4 +194,8 @@ class TicketFilter(django_filters.FilterSet):
         if reporter is not None and not workflow.is_helpdesk_staff(self.request.user):
             # Well formed, but not theirs to ask: end users see only their own anyway.
             raise PermissionDenied(_("Only helpdesk staff may filter by reporter."))
+        sla = self.form.cleaned_data.get("sla") if valid else None
+        if sla and not workflow.is_helpdesk_staff(self.request.user):
+            # Service levels are the staff's business: a reporter learns nothing of them.
+            raise PermissionDenied(_("Only helpdesk staff may filter by service level."))
         return valid

@@ -112,3 +112,16 @@ class MessageCreateSerializer(InputSerializer):
         required=False, default=False, help_text="An internal note, for staff only."
     )
     files = files_field()
+
+
+class MacroApplySerializer(InputSerializer):
+    macro = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_TICKET_ID,
+        help_text="The id of a macro the caller may use: a shared one or their own.",
+    )
+    preview = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: answer what the macro would do, and do nothing.",
+    )

@@ -9,6 +9,8 @@ path and filter parameters, and the operations.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,6 +25,7 @@ from api.schema import RETRY_AFTER, WITH_BODY, WWW_AUTHENTICATE, ProblemSerializ
 from tickets import search
 from tickets.api.ids import ID_PATTERN, ID_SCHEMA
 from tickets.api.inputs import (
+    MacroApplySerializer,
     MessageCreateSerializer,
     StatusChangeSerializer,
     TicketCreateSerializer,
@@ -30,6 +33,7 @@ from tickets.api.inputs import (
 )
 from tickets.api.serializers import (
     EventSerializer,
+    MacroOutcomeSerializer,
     MessageSerializer,
     TicketSerializer,
     UserRefSerializer,
@@ -139,6 +143,14 @@ TICKET_ID_NESTED = OpenApiParameter(
 
 _CSV = "Repeat the parameter or separate values with commas; matches any of them."
 LIST_FILTERS = [
+    OpenApiParameter(
+        "sla",
+        {"type": "string", "enum": ["late", "due_soon"]},
+        description=(
+            "Service levels: `late`, a running target is past its due time; `due_soon`, "
+            "one falls due within the hour. Staff only: 403 for anyone else."
+        ),
+    ),
     OpenApiParameter(
         "status",
         {"type": "array", "items": {"type": "string", "enum": Ticket.Status.values}},
@@ -264,6 +276,23 @@ ticket_endpoints = extend_schema_view(
         parameters=TICKET_WRITE_PARAMETERS,
         responses=TICKET_WRITE_RESPONSES,
     ),
+    apply_macro=extend_schema(
+        summary="Apply a macro",
+        description=(
+            "Staff only. Post the macro's reply (its placeholders filled in: reporter_name, "
+            "ticket_number, subject, staff_name; nothing else is evaluated) and make its "
+            "changes, in one transaction and per the workflow: a change the workflow refuses "
+            "is a 409 and nothing is done. With `preview: true`, answer what would happen "
+            "(the same checks) and do nothing. An unknown macro, or another staff member's "
+            "personal one, is a 400."
+        ),
+        request=MacroApplySerializer,
+        parameters=TICKET_WRITE_PARAMETERS,
+        responses={
+            200: MacroOutcomeSerializer,
+            **problems(*WITH_BODY, 401, 403, 404, 409, 412),
+        },
+    ),
 )
 
 
@@ -358,3 +387,15 @@ attachment_endpoints = extend_schema_view(
         },
     ),
 )
+# Fields some callers never get: documented, but not required in the answer.
+STAFF_ONLY_FIELDS = {"Ticket": ("sla",)}
+
+
+def staff_only_fields(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """A postprocessing hook: staff-only fields are optional in the schema (reporters lack them)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component, names in STAFF_ONLY_FIELDS.items():
+        schema = schemas.get(component)
+        if schema and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in names]
+    return result

@@ -10,11 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from api.representation import ReadOnlyRepresentation
+from service_levels import selectors as service_levels
+from service_levels.clock import Target
 from tickets import workflow
 from tickets.models import Attachment, Message, Ticket, TicketEvent
 
@@ -99,6 +102,31 @@ class AttachmentsField(serializers.Field):
         return AttachmentSerializer(files, many=True, context=self.parent.context).data
 
 
+class SlaSerializer(serializers.Serializer):
+    """Documents the `sla` object; TicketSerializer.get_sla builds it."""
+
+    policy = serializers.CharField(
+        allow_null=True, help_text="The service level policy that applies, by name."
+    )
+    first_reply_due = serializers.DateTimeField(
+        allow_null=True, help_text="When the first reply falls due; null unless it runs."
+    )
+    next_reply_due = serializers.DateTimeField(
+        allow_null=True, help_text="When the next reply falls due; null unless it runs."
+    )
+    resolution_due = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When resolution falls due; null unless it runs (met, not started, paused).",
+    )
+    breached = serializers.ListField(
+        child=serializers.ChoiceField([t.value for t in Target]),
+        help_text="The targets missed: for good, or running past their due time.",
+    )
+    paused = serializers.BooleanField(
+        help_text="The resolution clock stands still: the ticket is pending."
+    )
+
+
 class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     url = TicketUrlField(view_name="api:ticket-detail", help_text="This ticket in the API.")
     reporter = UserRefSerializer(read_only=True)
@@ -107,6 +135,9 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         help_text="The statuses the caller may move the ticket to now."
     )
     attachments = AttachmentsField("report_files", help_text="The files attached to the report.")
+    sla = serializers.SerializerMethodField(
+        help_text="Service levels. Staff only: absent from the answers to anyone else."
+    )
 
     class Meta:
         model = Ticket
@@ -126,6 +157,7 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
             "version",
             "allowed_transitions",
             "attachments",
+            "sla",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -139,6 +171,39 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
     )
     def get_allowed_transitions(self, ticket: Ticket) -> list[str]:
         return list(workflow.allowed_transitions(self.context["request"].user, ticket))
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        view = self.context.get("view")
+        # The schema documents the field (for staff); every answer to anyone
+        # else leaves it out, so that reporters learn nothing of service levels.
+        if not getattr(view, "swagger_fake_view", False) and not (
+            request is not None and workflow.is_helpdesk_staff(request.user)
+        ):
+            fields.pop("sla", None)
+        return fields
+
+    @extend_schema_field(SlaSerializer)
+    def get_sla(self, ticket: Ticket) -> dict[str, Any]:
+        # Read the cached policies and the time once per serializer: once per page.
+        memo = self.__dict__.get("_sla_memo")
+        if memo is None:
+            names = {rule.id: rule.name for rule in service_levels.policies()}
+            memo = self.__dict__["_sla_memo"] = (names, timezone.now(), serializers.DateTimeField())
+        names, now, moment = memo
+
+        def when(value: Any) -> str | None:
+            return None if value is None else moment.to_representation(value)
+
+        return {
+            "policy": names.get(ticket.sla_policy_id),
+            "first_reply_due": when(ticket.sla_first_reply_due),
+            "next_reply_due": when(ticket.sla_next_reply_due),
+            "resolution_due": when(ticket.sla_resolution_due),
+            "breached": service_levels.breached(ticket, now),
+            "paused": ticket.sla_paused,
+        }
 
 
 class MessageSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
@@ -183,4 +248,35 @@ class EventSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
                 "`attachments`, the names of the files attached, one a line."
             },
             "new_value": {"help_text": "The value after."},
+        }
+
+
+class MacroChangesSerializer(serializers.Serializer):
+    """The fields a macro changes; a field it leaves alone is absent."""
+
+    status = serializers.ChoiceField(Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(Ticket.Priority.choices, required=False)
+    assignee = UserRefSerializer(required=False, allow_null=True)
+
+
+class MacroOutcomeSerializer(serializers.Serializer):
+    applied = serializers.BooleanField(help_text="false for a preview: nothing was done.")
+    body = serializers.CharField(
+        help_text="The reply, placeholders filled in; empty: the macro posts nothing."
+    )
+    is_internal = serializers.BooleanField(help_text="The reply is an internal note.")
+    changes = MacroChangesSerializer()
+    ticket = TicketSerializer(help_text="The ticket after the macro; for a preview, as it is.")
+
+    def to_representation(self, outcome: Any) -> dict[str, Any]:
+        changes = dict(outcome.changes)
+        if "assignee" in changes:
+            assignee = changes["assignee"]
+            changes["assignee"] = UserRefSerializer(assignee).data if assignee else None
+        return {
+            "applied": outcome.applied,
+            "body": outcome.body,
+            "is_internal": outcome.is_internal,
+            "changes": changes,
+            "ticket": TicketSerializer(outcome.ticket, context=self.context).data,
         }

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from api.query_params import check_query_params
 from api.views import ApiViewMixin
+from macros import services as macros
 from tickets import attachments, selectors, services
 from tickets.api import schema
 from tickets.api.etags import etag, expected_version, not_modified
@@ -26,6 +27,7 @@ from tickets.api.exceptions import ticket_problem
 from tickets.api.filters import TicketFilter
 from tickets.api.ids import ID_PATTERN
 from tickets.api.inputs import (
+    MacroApplySerializer,
     MessageCreateSerializer,
     StatusChangeSerializer,
     TicketCreateSerializer,
@@ -35,6 +37,7 @@ from tickets.api.pagination import ConversationPagination, StaffPagination, Tick
 from tickets.api.permissions import IsHelpdeskStaff
 from tickets.api.serializers import (
     EventSerializer,
+    MacroOutcomeSerializer,
     MessageSerializer,
     TicketSerializer,
     UserRefSerializer,
@@ -177,6 +180,23 @@ class TicketViewSet(
             expected_version=expected_version(request),
         )
         return _ticket_response(request, ticket)
+
+    @action(detail=True, methods=["post"], url_path="apply-macro", url_name="apply-macro")
+    def apply_macro(self, request: Request, pk: str) -> Response:
+        serializer = MacroApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["preview"]:
+            outcome = macros.preview_macro(actor=request.user, ticket=int(pk), macro=data["macro"])
+        else:
+            outcome = macros.apply_macro(
+                actor=request.user,
+                ticket=int(pk),
+                macro=data["macro"],
+                expected_version=expected_version(request),
+            )
+        body = MacroOutcomeSerializer(outcome, context={"request": request}).data
+        return Response(body, headers={"ETag": etag(outcome.ticket)})
 
 
 class TicketChildViewSet(TicketApiMixin, viewsets.GenericViewSet):

@@ -85,7 +85,7 @@ def report_issue(
     steps.count_write(actor, "report")
     attached_files.count(actor, inspected)
     now = timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         reporter=reporter,
         subject=subject,
         description=description,
@@ -94,10 +94,11 @@ def report_issue(
         created_at=now,
         updated_at=now,
     )
-    stored = attached_files.store(ticket, None, actor, inspected)
-    # The files are part of the report, so their names are part of its event.
-    steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, files=stored, at=now)
-    steps.flush_events(ticket)
+    # The files are part of the report, so their names are part of its event,
+    # which the ticket's INSERT needs first (its service levels start from it).
+    steps.record(ticket, actor, Kind.CREATED, new=Status.NEW, files=inspected, at=now)
+    steps.create(ticket)
+    attached_files.store(ticket, None, actor, inspected)
     return ticket
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from accounts.models import User
+    from tickets.attachments import Inspected
 
 Status = Ticket.Status
 Kind = TicketEvent.Kind
@@ -44,6 +45,26 @@ _event_hooks: list[Callable[[list[TicketEvent]], None]] = []
 def register_event_hook(hook: Callable[[list[TicketEvent]], None]) -> None:
     if hook not in _event_hooks:
         _event_hooks.append(hook)
+
+
+# Hooks that set derived fields of the ticket from the events of a change,
+# before the ticket is written, and return the names of the fields they set:
+# they ride in the service's own UPDATE or INSERT (the service levels app
+# registers one that keeps the due times).
+_save_hooks: list[Callable[[Ticket, list[TicketEvent]], set[str]]] = []
+
+
+def register_save_hook(hook: Callable[[Ticket, list[TicketEvent]], set[str]]) -> None:
+    if hook not in _save_hooks:
+        _save_hooks.append(hook)
+
+
+def _run_save_hooks(ticket: Ticket) -> set[str]:
+    events = ticket.__dict__.get("_pending_events", [])
+    fields: set[str] = set()
+    for hook in _save_hooks:
+        fields |= hook(ticket, events)
+    return fields
 
 
 def lock(ticket: Ticket | int, actor: User) -> Ticket:
@@ -102,7 +123,7 @@ def record(
     field: str = "",
     message: Message | None = None,
     is_internal: bool = False,
-    files: Sequence[Attachment] = (),
+    files: Sequence[Attachment | Inspected] = (),
     at: datetime,
 ) -> TicketEvent:
     """Queue an event of the ticket; flush_events writes the queue in one INSERT.
@@ -172,8 +193,16 @@ def set_status(ticket: Ticket, actor: User, status: str, *, at: datetime) -> Tic
     return record(ticket, actor, Kind.STATUS_CHANGED, old=old, new=status, at=at)
 
 
+def create(ticket: Ticket) -> None:
+    """INSERT a new ticket with its queued events."""
+    _run_save_hooks(ticket)
+    ticket.save(force_insert=True)
+    flush_events(ticket)
+
+
 def save(ticket: Ticket, fields: set[str], *, at: datetime) -> None:
     ticket.updated_at = at
     ticket.version += 1
+    fields = {*fields, *_run_save_hooks(ticket)}
     ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
     flush_events(ticket)

@@ -8,10 +8,12 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from service_levels import selectors as service_levels
 from tickets import dashboard, selectors, timeline, workflow
 from tickets.admin import wording
 from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
@@ -80,6 +82,8 @@ def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
     load = dashboard.workload(user, tickets)
     days = dashboard.daily_activity(tickets)
     first_reply = dashboard.first_staff_reply(tickets)
+    now = timezone.now()
+    sla = service_levels.report(tickets, since=now - timedelta(days=dashboard.DAYS), now=now)
     return {
         "show": True,
         "statuses": [
@@ -101,4 +105,12 @@ def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
         "first_reply": first_reply,
         "first_reply_median": format_duration(first_reply.median),
         "window": dashboard.DAYS,
+        "sla": sla,
+        "sla_targets": [
+            # Translators: service level targets on the dashboard.
+            (_("First reply"), sla.met["first_reply"]),
+            (_("Next reply"), sla.met["next_reply"]),
+            (_("Resolution"), sla.met["resolution"]),
+        ],
+        "sla_median": format_duration(sla.median_first_reply),
     }
