@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "notifications",
+    # The project itself: wires the per-task log line and metrics (helpdesk/apps.py).
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id, and one log line per request whatever answers it.
+    "helpdesk.logs.request_log",
     # /healthz and /readyz: answered here, before the host check, https
     # redirect, sessions and authentication (helpdesk/operations.py).
     "helpdesk.operations.operations_endpoints",
@@ -423,12 +427,30 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
+# Logs: one JSON object a line (helpdesk/logs.py) in production, for a log
+# shipper to index; readable text in development. LOG_FORMAT picks either.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT}, use 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpdesk.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "helpdesk.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Never DEBUG, whatever LOG_LEVEL says: it would log every SQL
+        # statement with its parameters (password hashes, message bodies).
         "django.db.backends": {"level": "INFO"},
     },
 }
