@@ -6,7 +6,8 @@
 - `RequestIdFilter` stamps every record with the id of the request being served.
 - `request_log` (the outermost middleware) takes or makes the request id,
   returns it in `X-Request-ID`, and writes one line per request: method, route
-  template, view, status, duration, user id. Never the raw path or query string
+  template, view, status, duration, user id (and counts it for
+  helpdesk.metrics, with its SQL statements). Never the raw path or query string
   (a password-reset link carries its token in the path), never a header,
   cookie or body.
 - `log_task_run` writes one line per task the worker runs.
@@ -22,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.utils.functional import SimpleLazyObject, empty
 
 from helpdesk import request_id
@@ -90,16 +92,26 @@ def user_id_of(request: HttpRequest) -> int | None:
 
 
 def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    from helpdesk.metrics import count_request
     from helpdesk.operations import endpoint_of
 
     def middleware(request: HttpRequest) -> HttpResponse:
         rid = request_id.accept_or_make(request.headers.get(request_id.HEADER))
         request.request_id = rid
         token = request_id.current.set(rid)
+        queries = 0
+
+        def count(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
         started = time.perf_counter()
         try:
-            response = get_response(request)
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            with connection.execute_wrapper(count):
+                response = get_response(request)
+            seconds = time.perf_counter() - started
+            duration_ms = round(seconds * 1000, 1)
             response[request_id.HEADER] = rid
             route, view = route_of(request)
             if (endpoint := endpoint_of(request)) is not None:
@@ -113,6 +125,13 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
                 "duration_ms": duration_ms,
                 "user_id": user_id_of(request),
             }
+            count_request(
+                view=view,
+                method=fields["method"],
+                status=response.status_code,
+                seconds=seconds,
+                queries=queries,
+            )
             # Probes every few seconds would drown the log: kept at DEBUG.
             level = logging.DEBUG if endpoint is not None else logging.INFO
             request_logger.log(

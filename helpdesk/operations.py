@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest, HttpResponse
 
-ENDPOINTS = {"/healthz": "healthz", "/readyz": "readyz"}
+ENDPOINTS = {"/healthz": "healthz", "/readyz": "readyz", "/metrics": "metrics"}
 
 
 def endpoint_of(request: HttpRequest) -> str | None:
@@ -31,6 +31,10 @@ def operations_endpoints(get_response: Callable[[HttpRequest], HttpResponse]) ->
         name = endpoint_of(request)
         if name is None:
             return get_response(request)
+        if name == "metrics":
+            from helpdesk.metrics import metrics_response
+
+            return metrics_response(request)
         from helpdesk.health import health_response
 
         return health_response(request, name)

@@ -7,6 +7,7 @@ nothing set, the project runs on an SQLite file next to manage.py.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -80,7 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: the request id, and one log line per request whatever answers it.
     "helpdesk.logs.request_log",
-    # /healthz and /readyz: answered here, before the host check, https
+    # /healthz, /readyz and /metrics: answered here, before the host check, https
     # redirect, sessions and authentication (helpdesk/operations.py).
     "helpdesk.operations.operations_endpoints",
     "django.middleware.security.SecurityMiddleware",
@@ -426,6 +427,19 @@ SECURE_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+
+# Prometheus metrics at /metrics (helpdesk/metrics.py): readable with the bearer
+# token, and/or from the listed addresses or networks; each one set must pass.
+# With neither, /metrics does not exist (404).
+METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN is too short: use 24 characters or more")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in envlist("METRICS_ALLOWED_IPS", "")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"Unexpected value in METRICS_ALLOWED_IPS: {exc}") from None
 
 # Logs: one JSON object a line (helpdesk/logs.py) in production, for a log
 # shipper to index; readable text in development. LOG_FORMAT picks either.

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts.services import create_api_token
 from helpdesk.logs import JsonFormatter, RequestIdFilter
-from tickets.models import Message
+from tickets.models import Message, Ticket
 from tickets.timeline import micros
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_no_password_token_cookie_or_email_body_reaches_the_logs(
     csrf_cookie = web.cookies.get(settings.CSRF_COOKIE_NAME)
     secrets += [session_cookie] + ([csrf_cookie.value] if csrf_cookie else [])
     web.get("/tickets/")
-    web.post("/tickets/new/", {"subject": "Card", "description": REPORT_BODY})
+    web.post("/tickets/new/", {"subject": "Card", "description": REPORT_BODY, "priority": "normal"})
 
     # An API token, got with the password and then used.
     api = Client()
@@ -174,6 +174,7 @@ def test_no_password_token_cookie_or_email_body_reaches_the_logs(
 
     # The steps did what they say, or the search below would prove nothing.
     assert Message.objects.filter(body=EMAIL_BODY).exists()
+    assert Ticket.objects.filter(description=REPORT_BODY).exists()
     assert any(EMAIL_BODY in m.body for m in mail.outbox)
     assert any("/tickets/new/" in line["route"] for line in logs.requests())
     assert len(logs.requests()) >= 8
