@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.private_pages",
     # Inside the language and the headers above, so its 400 page has them too.
     "helpdesk.middleware.refuse_nul_in_query",
+    "helpdesk.middleware.refuse_long_query",
     "helpdesk.middleware.CheckConsoleSelection",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
@@ -223,7 +224,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files that whitenoise serves (a release step).
+STATIC_ROOT = Path(os.getenv("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
