@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -46,6 +47,36 @@ def manage(env: dict[str, str], *args: str) -> None:
         capture_output=True,
         timeout=300,
     )
+
+
+def manage_output(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+
+
+def sign_in(server: Gunicorn, username: str, password: str) -> str:
+    """Sign in on the web page, as a browser would; the session cookie's value."""
+    _, headers, body = server.request("GET", "/accounts/login/")
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
+    form_token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    status, headers, _ = server.request(
+        "POST",
+        "/accounts/login/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+        },
+        body=f"username={username}&password={password}&csrfmiddlewaretoken={form_token.decode()}",
+    )
+    assert status == 302, headers
+    return re.search(r"sessionid=([^;]+)", headers["Set-Cookie"]).group(1)
 
 
 def release(env: dict[str, str]) -> None:

@@ -9,14 +9,13 @@ live in one process's memory.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
 import pytest
 
 from tests.deploy.conftest import REDIS_URL, needs_postgres
-from tests.deploy.servers import ROOT, Gunicorn, manage, production_env, release
+from tests.deploy.servers import ROOT, Gunicorn, manage, production_env, release, sign_in
 
 pytestmark = [needs_postgres]
 
@@ -102,20 +101,7 @@ def test_a_throttle_counts_the_requests_to_both_servers(fresh):
 
 def test_a_session_made_on_one_server_works_on_the_other(fresh):
     a, b = fresh
-    status, headers, body = a.request("GET", "/accounts/login/")
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
-    form_token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    status, headers, _ = a.request(
-        "POST",
-        "/accounts/login/",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie}",
-        },
-        body=f"username=bob&password={PASSWORD}&csrfmiddlewaretoken={form_token.decode()}",
-    )
-    assert status == 302, headers
-    session = re.search(r"sessionid=([^;]+)", headers["Set-Cookie"]).group(1)
+    session = sign_in(a, "bob", PASSWORD)
     status, _, body = b.request("GET", "/tickets/", headers={"Cookie": f"sessionid={session}"})
     assert status == 200
     assert b"bob" in body
