@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "helpdesk.middleware.refuse_nul_in_query",
     "helpdesk.middleware.refuse_long_query",
     "helpdesk.middleware.CheckConsoleSelection",
+    # Sign-in and the email-sending forms wait while Redis is down (helpdesk/cache.py).
+    "helpdesk.middleware.SignInNeedsSharedCache",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -243,7 +245,8 @@ STORAGES = {
 if REDIS_URL := os.getenv("REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, failing open while Redis is down (helpdesk/cache.py).
+            "BACKEND": "helpdesk.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer fails fast instead of hanging the request.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
