@@ -157,9 +157,7 @@ class SignInNeedsSharedCache:
     Everything else keeps working. (The lockout itself is in the database.)
     """
 
-    GUARDED_VIEWS = frozenset(
-        {"login", "admin:login", "api:token", "signup", "password_reset"}
-    )
+    GUARDED_VIEWS = frozenset({"login", "admin:login", "api:token", "signup", "password_reset"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
