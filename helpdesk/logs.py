@@ -98,7 +98,10 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
     def middleware(request: HttpRequest) -> HttpResponse:
         rid = request_id.accept_or_make(request.headers.get(request_id.HEADER))
         request.request_id = rid
-        token = request_id.current.set(rid)
+        # Not reset when the middleware returns: Django logs a 4xx/5xx response
+        # after that (django.request), and that line belongs to the request too.
+        # The request_finished signal clears it (forget_request_id).
+        request_id.current.set(rid)
         queries = 0
 
         def count(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -107,47 +110,49 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
             return execute(sql, params, many, context)
 
         started = time.perf_counter()
-        try:
-            with connection.execute_wrapper(count):
-                response = get_response(request)
-            seconds = time.perf_counter() - started
-            duration_ms = round(seconds * 1000, 1)
-            response[request_id.HEADER] = rid
-            route, view = route_of(request)
-            if (endpoint := endpoint_of(request)) is not None:
-                route = view = f"/{endpoint}"
-            fields = {
-                "event": "request",
-                "method": method_of(request),
-                "route": route,
-                "view": view,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "user_id": user_id_of(request),
-            }
-            count_request(
-                view=view,
-                method=fields["method"],
-                status=response.status_code,
-                seconds=seconds,
-                queries=queries,
-            )
-            # Probes every few seconds would drown the log: kept at DEBUG.
-            level = logging.DEBUG if endpoint is not None else logging.INFO
-            request_logger.log(
-                level,
-                "%s %s %s %.1fms",
-                fields["method"],
-                route,
-                response.status_code,
-                duration_ms,
-                extra={"fields": fields},
-            )
-            return response
-        finally:
-            request_id.current.reset(token)
+        with connection.execute_wrapper(count):
+            response = get_response(request)
+        seconds = time.perf_counter() - started
+        duration_ms = round(seconds * 1000, 1)
+        response[request_id.HEADER] = rid
+        route, view = route_of(request)
+        if (endpoint := endpoint_of(request)) is not None:
+            route = view = f"/{endpoint}"
+        fields = {
+            "event": "request",
+            "method": method_of(request),
+            "route": route,
+            "view": view,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": user_id_of(request),
+        }
+        count_request(
+            view=view,
+            method=fields["method"],
+            status=response.status_code,
+            seconds=seconds,
+            queries=queries,
+        )
+        # Probes every few seconds would drown the log: kept at DEBUG.
+        level = logging.DEBUG if endpoint is not None else logging.INFO
+        request_logger.log(
+            level,
+            "%s %s %s %.1fms",
+            fields["method"],
+            route,
+            response.status_code,
+            duration_ms,
+            extra={"fields": fields},
+        )
+        return response
 
     return middleware
+
+
+def forget_request_id(sender: Any, **kwargs: Any) -> None:
+    """request_finished: what is logged between requests belongs to none."""
+    request_id.current.set(None)
 
 
 def log_task_run(sender: Any, task_result: Any, **kwargs: Any) -> None:

@@ -29,9 +29,11 @@ def test_healthz_says_the_process_is_alive_without_the_database(client, django_a
     assert response["Content-Type"] == "application/json"
 
 
-def test_health_answers_are_never_cached(client):
+def test_health_answers_are_never_cached_or_sniffed(client):
     for path in ("/healthz", "/readyz"):
-        assert client.get(path)["Cache-Control"] == "no-store"
+        response = client.get(path)
+        assert response["Cache-Control"] == "no-store"
+        assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_readyz_reports_the_database_cache_migrations_and_queue(client):

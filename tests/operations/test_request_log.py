@@ -181,3 +181,16 @@ def test_no_password_token_cookie_or_email_body_reaches_the_logs(
     everything = "\n".join(logs.lines)
     for secret in secrets:
         assert secret not in everything, secret
+
+
+def test_djangos_own_line_about_an_error_response_carries_the_request_id(client, logs):
+    client.get("/api/v1/nowhere/", HTTP_X_REQUEST_ID="trace-404")
+    (line,) = [entry for entry in logs.json() if entry["logger"] == "django.request"]
+    assert line["request_id"] == "trace-404"
+
+
+def test_the_request_id_is_forgotten_once_the_request_is_done(client):
+    from helpdesk import request_id
+
+    client.get("/", HTTP_X_REQUEST_ID="done-1")
+    assert request_id.get() is None
