@@ -84,28 +84,31 @@ def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> 
     return middleware
 
 
-# No page or API call of ours needs a longer query: a search term is at most a
-# few hundred characters, filters a few dozen. gunicorn (deploy/gunicorn.conf.py)
+# No API call of ours needs a longer query: a search term is at most a few
+# hundred characters, filters a few dozen. gunicorn (deploy/gunicorn.conf.py)
 # lets request lines up to 8,190 bytes through so that this answers, not it.
 MAX_QUERY_STRING_BYTES = 4096
 
 
 def refuse_long_query(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
-    """A query string over MAX_QUERY_STRING_BYTES is a 414 under /api/ and a 400 page elsewhere."""
+    """A query string over MAX_QUERY_STRING_BYTES under /api/ is a problem+json 414.
+
+    The pages are left as they were: their searches cut a long term to what
+    the search reads rather than refuse it (the console's queue, for one).
+    """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING_BYTES:
+        too_long = len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING_BYTES
+        if not too_long or not is_api_request(request):
             return get_response(request)
-        if is_api_request(request):
-            return problem_response(
-                414,
-                detail=gettext(
-                    "The address is too long: send at most %(limit)s characters after the “?”."
-                )
-                % {"limit": number_format(MAX_QUERY_STRING_BYTES, force_grouping=True)},
-                code="uri_too_long",
+        return problem_response(
+            414,
+            detail=gettext(
+                "The address is too long: send at most %(limit)s characters after the “?”."
             )
-        raise BadRequest("The query string is too long.")
+            % {"limit": number_format(MAX_QUERY_STRING_BYTES, force_grouping=True)},
+            code="uri_too_long",
+        )
 
     return middleware
 
