@@ -51,7 +51,6 @@ TITLES = {
     409: pgettext_lazy("HTTP status", "Conflict"),
     412: pgettext_lazy("HTTP status", "Precondition Failed"),
     413: pgettext_lazy("HTTP status", "Content Too Large"),
-    414: pgettext_lazy("HTTP status", "URI Too Long"),
     415: pgettext_lazy("HTTP status", "Unsupported Media Type"),
     429: pgettext_lazy("HTTP status", "Too Many Requests"),
     500: pgettext_lazy("HTTP status", "Internal Server Error"),

@@ -25,9 +25,9 @@ max_requests_jitter = 200
 
 # The request line (method, path and query) may be as long as gunicorn allows
 # (8,190 bytes), so that a long query string reaches Django and is answered in
-# the app's own way (a problem+json 414 under /api/, helpdesk.middleware
-# .refuse_long_query) instead of gunicorn's HTML 414. Headers as long again;
-# past that gunicorn answers with its own page (and nginx before it: 8k).
+# the app's own way (under /api/ a problem+json 400 naming the parameter; the
+# pages cut a long search term) instead of gunicorn's HTML 414. Headers as long
+# again; past that gunicorn answers with its own page (and nginx before it: 8k).
 limit_request_line = 8190
 limit_request_field_size = 8190
 limit_request_fields = 100

@@ -8,7 +8,6 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from api.problems import is_api_request, problem_response
@@ -80,35 +79,6 @@ def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> 
                 extra={"errors": {name: [message] for name in names}},
             )
         raise BadRequest("A NUL character in the query string.")
-
-    return middleware
-
-
-# No API call of ours needs a longer query: a search term is at most a few
-# hundred characters, filters a few dozen. gunicorn (deploy/gunicorn.conf.py)
-# lets request lines up to 8,190 bytes through so that this answers, not it.
-MAX_QUERY_STRING_BYTES = 4096
-
-
-def refuse_long_query(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
-    """A query string over MAX_QUERY_STRING_BYTES under /api/ is a problem+json 414.
-
-    The pages are left as they were: their searches cut a long term to what
-    the search reads rather than refuse it (the console's queue, for one).
-    """
-
-    def middleware(request: HttpRequest) -> HttpResponse:
-        too_long = len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING_BYTES
-        if not too_long or not is_api_request(request):
-            return get_response(request)
-        return problem_response(
-            414,
-            detail=gettext(
-                "The address is too long: send at most %(limit)s characters after the “?”."
-            )
-            % {"limit": number_format(MAX_QUERY_STRING_BYTES, force_grouping=True)},
-            code="uri_too_long",
-        )
 
     return middleware
 

@@ -100,7 +100,6 @@ MIDDLEWARE = [
     "helpdesk.middleware.private_pages",
     # Inside the language and the headers above, so its 400 page has them too.
     "helpdesk.middleware.refuse_nul_in_query",
-    "helpdesk.middleware.refuse_long_query",
     "helpdesk.middleware.CheckConsoleSelection",
     # Sign-in and the email-sending forms wait while Redis is down (helpdesk/cache.py).
     "helpdesk.middleware.SignInNeedsSharedCache",
