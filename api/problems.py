@@ -1,7 +1,7 @@
 """The API's one error shape, rendered here and nowhere else.
 
 Every error under /api/ is RFC 9457 problem details (`application/problem+json`):
-{type, title, status, detail, code}, plus `errors` by field name for
+{type, title, status, detail, code, request_id}, plus `errors` by field name for
 validation errors and a few documented extras (`allowed` for workflow errors,
 `current_version` for stale writes). DRF's own errors and Django's come through
 `problem_exception_handler`; an app's domain errors reach it as a `Problem`,
@@ -27,6 +27,7 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from helpdesk import request_id
 from tickets.models import TEXT_MAX_LENGTH
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ def problem_response(
         "code": code,
         **(extra or {}),
     }
+    if rid := request_id.get():
+        # The id in the server's log lines for this request: what a user quotes in a report.
+        body["request_id"] = rid
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 

@@ -29,6 +29,13 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong, for people.")
     code = serializers.CharField(help_text="What went wrong, for programs.")
+    request_id = serializers.CharField(
+        required=False,
+        help_text=(
+            "The request's id (its X-Request-ID header, sent or made), as in the server's"
+            " logs: quote it when reporting a problem."
+        ),
+    )
 
 
 class ValidationProblemSerializer(ProblemSerializer):

@@ -1,8 +1,19 @@
-"""The URLconf's error handlers: problem details under /api/, styled HTML pages elsewhere."""
+"""The URLconf's error handlers: problem details under /api/, styled HTML pages elsewhere.
+
+A database that cannot be reached is no bug of ours: whatever raised it (a
+view, the session or authentication middleware), the answer is a 503 with
+Retry-After, never a 500 page; each request opens its connection anew (or
+checks a kept one first: conn_health_checks), so the site recovers by itself
+when the database is back.
+"""
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -31,7 +42,53 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+# How long a client should wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 10
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether the error is the database being away, rather than a bug or a bad query.
+
+    Any InterfaceError (the connection is closed), or an OperationalError with a
+    connection that never opened or no longer answers (a restart, a network
+    cut). An OperationalError on a healthy connection (a lock timeout, SQLite's
+    "database is locked") stays a 500: retrying would not help by itself.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            return True
+        try:
+            if not conn.is_usable():
+                return True
+        except Exception:
+            return True
+    return False
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if is_api_request(request):
+        return problem_response(
+            503,
+            detail=_(
+                "The service cannot reach its database right now; nothing was saved. "
+                "Try again in a moment."
+            ),
+            code="service_unavailable",
+            headers=headers,
+        )
+    # Rendered without the request: its context processors would ask the database.
+    return HttpResponse(loader.get_template("503.html").render(), status=503, headers=headers)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while Django handles the exception, so it is still at hand.
+    if database_unreachable(sys.exc_info()[1]):
+        return service_unavailable(request)
     if is_api_request(request):
         return problem_response(
             500,

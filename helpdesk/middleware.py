@@ -151,3 +151,50 @@ def limit_request_size(get_response: Callable[[HttpRequest], HttpResponse]) -> C
         return response
 
     return middleware
+
+
+class SignInNeedsSharedCache:
+    """Sign-in, sign-up and password resets are refused while the shared cache is down.
+
+    Their guards (the token endpoint's throttles, the limits on sign-ups and
+    reset emails, the lockout email) count in the cache, which fails open
+    while Redis is unreachable (helpdesk.cache); rather than let guessing or
+    email floods through, these few forms say plainly that they are paused.
+    Everything else keeps working. (The lockout itself is in the database.)
+    """
+
+    GUARDED_VIEWS = frozenset({"login", "admin:login", "api:token", "signup", "password_reset"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, args, kwargs):
+        match = request.resolver_match
+        if request.method != "POST" or match is None or match.view_name not in self.GUARDED_VIEWS:
+            return None
+        from helpdesk.cache import cache_available
+
+        if cache_available():
+            return None
+        headers = {"Retry-After": "60", "Cache-Control": "no-store"}
+        text = gettext(
+            "Signing in is paused for a moment: a part of the helpdesk that protects it "
+            "against password guessing is down. Please try again in a few minutes; if you "
+            "are signed in already, everything else keeps working."
+        )
+        if is_api_request(request):
+            return problem_response(503, detail=text, code="sign_in_unavailable", headers=headers)
+        from django.shortcuts import render
+
+        response = render(
+            request,
+            "503_sign_in.html",
+            {"heading": gettext("Signing in is paused"), "text": text},
+            status=503,
+        )
+        for name, value in headers.items():
+            response[name] = value
+        return response

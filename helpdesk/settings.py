@@ -7,6 +7,7 @@ nothing set, the project runs on an SQLite file next to manage.py.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -77,9 +78,16 @@ INSTALLED_APPS = [
     "service_levels",
     "macros",
     "rules",
+    # The project itself: wires the per-task log line and metrics (helpdesk/apps.py).
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id, and one log line per request whatever answers it.
+    "helpdesk.logs.request_log",
+    # /healthz, /readyz and /metrics: answered here, before the host check, https
+    # redirect, sessions and authentication (helpdesk/operations.py).
+    "helpdesk.operations.operations_endpoints",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +106,8 @@ MIDDLEWARE = [
     "helpdesk.middleware.refuse_nul_in_query",
     "helpdesk.middleware.limit_request_size",
     "helpdesk.middleware.CheckConsoleSelection",
+    # Sign-in and the email-sending forms wait while Redis is down (helpdesk/cache.py).
+    "helpdesk.middleware.SignInNeedsSharedCache",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +161,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays off for long analytical queries, not for a
     # web app's short ones: at 1M tickets it spent 0.7 s compiling a 0.2 s count.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database that does not answer fails a request (and /readyz) in seconds,
+    # rather than holding a worker until gunicorn's timeout kills it.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", "5")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -215,7 +230,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files that whitenoise serves (a release step).
+STATIC_ROOT = Path(os.getenv("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Attachments (tickets.attachments): files on tickets and messages, stored
 # under random names in a folder of their own, outside STATIC_ROOT and never
@@ -268,7 +284,13 @@ STORAGES = {
 # throttles need in production); a per-process memory cache otherwise.
 if REDIS_URL := os.getenv("REDIS_URL", ""):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's Redis backend, failing open while Redis is down (helpdesk/cache.py).
+            "BACKEND": "helpdesk.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer fails fast instead of hanging the request.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -496,12 +518,43 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
+# Prometheus metrics at /metrics (helpdesk/metrics.py): readable with the bearer
+# token, and/or from the listed addresses or networks; each one set must pass.
+# With neither, /metrics does not exist (404).
+METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN is too short: use 24 characters or more")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in envlist("METRICS_ALLOWED_IPS", "")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"Unexpected value in METRICS_ALLOWED_IPS: {exc}") from None
+
+# Logs: one JSON object a line (helpdesk/logs.py) in production, for a log
+# shipper to index; readable text in development. LOG_FORMAT picks either.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"Unexpected value LOG_FORMAT={LOG_FORMAT}, use 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpdesk.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "helpdesk.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Never DEBUG, whatever LOG_LEVEL says: it would log every SQL
+        # statement with its parameters (password hashes, message bodies).
         "django.db.backends": {"level": "INFO"},
     },
 }

@@ -114,6 +114,8 @@ class Ticket(models.Model):
         editable=False,
         related_name="+",
         verbose_name=_("service level policy"),
+        # Indexed in Meta (tickets_sla_policy), built concurrently on a big table.
+        db_index=False,
     )
     # NULL or db defaults on the new columns: seed_load's COPY leaves them out
     # (run repair_sla after it to fill them).
@@ -221,6 +223,12 @@ class Ticket(models.Model):
                 fields=["sla_next_due", "id"],
                 name="tickets_sla_next_due",
                 condition=Q(sla_next_due__isnull=False),
+            ),
+            # For deleting a policy, which sets its tickets' policy to NULL.
+            models.Index(
+                fields=["sla_policy"],
+                name="tickets_sla_policy",
+                condition=Q(sla_policy__isnull=False),
             ),
         ]
 

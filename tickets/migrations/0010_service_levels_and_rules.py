@@ -67,6 +67,7 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="service_levels.policy",
                 verbose_name="service level policy",
+                db_index=False,
             ),
         ),
         migrations.AddField(
@@ -80,21 +81,5 @@ class Migration(migrations.Migration):
             model_name="ticket",
             name="sla_state",
             field=models.JSONField(blank=True, default=dict, editable=False, null=True),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                condition=models.Q(("status", "resolved")),
-                fields=["resolved_at", "id"],
-                name="tickets_resolved_waiting",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="ticket",
-            index=models.Index(
-                condition=models.Q(("sla_next_due__isnull", False)),
-                fields=["sla_next_due", "id"],
-                name="tickets_sla_next_due",
-            ),
         ),
     ]
