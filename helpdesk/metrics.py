@@ -79,6 +79,8 @@ EMAILS = Counter(
 )
 TICKETS_CREATED = Counter("helpdesk_tickets_created_total", "Tickets created (committed).")
 
+SLA_COUNT_CAP = 100_000
+
 EMAIL_OUTCOMES = frozenset({"sent", "failed", "retrying", "deferred", "skipped"})
 
 
@@ -117,6 +119,27 @@ class DatabaseCollector:
         for status in (EmailDelivery.Status.QUEUED, EmailDelivery.Status.FAILED):
             unsent.add_metric([status.value], counts.get(status.value, 0))
         yield unsent
+        yield self._service_levels()
+
+    @staticmethod
+    def _service_levels() -> GaugeMetricFamily:
+        from django.utils import timezone
+
+        from service_levels import selectors as service_levels
+        from tickets.models import Ticket
+
+        now = timezone.now()
+        family = GaugeMetricFamily(
+            "helpdesk_tickets_sla",
+            "Tickets with a running service level target: past due (late), or due within "
+            f"the hour (due_soon); counted up to {SLA_COUNT_CAP:,}.",
+            labels=["state"],
+        )
+        # Each a range of the partial index tickets_sla_next_due, bounded.
+        for state, select in (("late", service_levels.late), ("due_soon", service_levels.due_soon)):
+            tickets = select(Ticket.objects.order_by(), now).values("pk")[:SLA_COUNT_CAP]
+            family.add_metric([state], tickets.count())
+        return family
 
 
 class _ThisProcess:

@@ -197,3 +197,18 @@ def test_the_multiprocess_mode_sums_every_process(tmp_path, monkeypatch, prometh
     # Files of processes that are gone are cleared when gunicorn starts again.
     metrics.clean_multiprocess_dir(str(tmp_path))
     assert list(tmp_path.glob("*.db")) == []
+
+
+def test_tickets_late_and_due_soon_are_read_from_the_database(prometheus, reporter):
+    from tests.factories import make_ticket
+    from tickets.models import Ticket
+
+    now = timezone.now()
+    late, soon, later = (make_ticket(reporter) for _ in range(3))
+    # As the services store them: the next due time of a running target.
+    Ticket.objects.filter(pk=late.pk).update(sla_next_due=now - timedelta(minutes=35))
+    Ticket.objects.filter(pk=soon.pk).update(sla_next_due=now + timedelta(minutes=20))
+    Ticket.objects.filter(pk=later.pk).update(sla_next_due=now + timedelta(days=2))
+    samples = scrape(prometheus)
+    assert samples["helpdesk_tickets_sla|state=late"] == 1
+    assert samples["helpdesk_tickets_sla|state=due_soon"] == 1
