@@ -86,9 +86,11 @@ def _header(msg: Message, name: str) -> str:
 
 
 def _addresses(msg: Message, *names: str) -> list[str]:
-    values = []
-    for name in names:
-        values.extend(str(v) for v in msg.get_all(name, []) or [])
+    # From the headers as sent, not decoded: an encoded word is never an address
+    # (RFC 2047, 5), yet decoded, "=?x?q?alice=40example.com=3e=00?=foo@evil.test"
+    # reads alice@example.com while the mail server checked evil.test.
+    wanted = {name.lower() for name in names}
+    values = [v[:MAX_HEADER_LENGTH] for k, v in msg.raw_items() if k.lower() in wanted]
     return [addr.strip().lower() for _, addr in getaddresses(values) if "@" in addr]
 
 

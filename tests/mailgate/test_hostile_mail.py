@@ -59,6 +59,21 @@ def test_a_header_of_thousands_of_encoded_words_costs_little_memory(deliver, rep
     assert peak < 64 * 1024 * 1024
 
 
+def test_an_address_hidden_in_an_encoded_word_is_not_the_sender(deliver, ticket, reporter):
+    # "Splitting the email atom": the mail server checks (SPF, DKIM, DMARC) the
+    # domain it sees, evil.test; decoded, the same From reads alice@example.com.
+    raw = (
+        b"From: =?x?q?alice=40example.com=3e=00?=foo@evil.test\r\n"
+        b"To: support@helpdesk.test\r\nMessage-ID: <atom@evil.test>\r\n"
+        b"Subject: Re: [#" + str(ticket.pk).encode() + b"] pay here\r\n\r\nhttps://evil.test\r\n"
+    )
+    mail = deliver(raw)
+    assert mail.sender != reporter.email
+    assert mail.ticket != ticket
+    assert not ticket.messages.exists()
+    assert not Ticket.objects.filter(reporter=reporter).exclude(pk=ticket.pk).exists()
+
+
 def test_nul_characters_in_the_body_do_not_stop_the_message(deliver, reporter):
     mail = deliver(make_mail(body="before\x00after"))
     assert mail.outcome == Outcome.TICKET
