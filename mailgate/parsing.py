@@ -85,12 +85,17 @@ def _header(msg: Message, name: str) -> str:
     return " ".join(str(value).split())
 
 
+def _utf8(raw_value: str) -> str:
+    # A raw header's 8-bit bytes (UTF-8 headers, RFC 6532) come as surrogate escapes.
+    return raw_value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _addresses(msg: Message, *names: str) -> list[str]:
     # From the headers as sent, not decoded: an encoded word is never an address
     # (RFC 2047, 5), yet decoded, "=?x?q?alice=40example.com=3e=00?=foo@evil.test"
     # reads alice@example.com while the mail server checked evil.test.
     wanted = {name.lower() for name in names}
-    values = [v[:MAX_HEADER_LENGTH] for k, v in msg.raw_items() if k.lower() in wanted]
+    values = [_utf8(v[:MAX_HEADER_LENGTH]) for k, v in msg.raw_items() if k.lower() in wanted]
     return [addr.strip().lower() for _, addr in getaddresses(values) if "@" in addr]
 
 

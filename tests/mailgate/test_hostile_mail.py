@@ -74,6 +74,15 @@ def test_an_address_hidden_in_an_encoded_word_is_not_the_sender(deliver, ticket,
     assert not Ticket.objects.filter(reporter=reporter).exclude(pk=ticket.pk).exists()
 
 
+def test_an_address_in_raw_utf8_is_read_as_utf8(deliver, reporter):
+    raw = (
+        "From: Jörg <jörg@example.com>\r\nTo: support@helpdesk.test\r\n"
+        "Message-ID: <utf8@example.com>\r\nSubject: Grüße\r\n\r\nHallo\r\n"
+    ).encode()
+    mail = deliver(raw)
+    assert mail.sender == "jörg@example.com"
+
+
 def test_nul_characters_in_the_body_do_not_stop_the_message(deliver, reporter):
     mail = deliver(make_mail(body="before\x00after"))
     assert mail.outcome == Outcome.TICKET
