@@ -268,12 +268,19 @@ def _thread(parsed: parsing.ParsedMail, user: User) -> Ticket | None:
 
     In order: a Message-ID the helpdesk sent in In-Reply-To or References,
     then a signed reply address among the recipients, then [#number] in the
-    subject (only from the ticket's reporter or staff). The first found
-    decides: a sender who may not see that ticket gets a new ticket instead.
+    subject (only from the ticket's reporter). The first found decides: a
+    sender who may not see that ticket gets a new ticket instead.
+
+    Staff mail threads only by the signed reply address made for them: anyone
+    can write a staff member's From, Message-IDs and numbers can be guessed,
+    and staff may post (internal notes too) to every ticket.
     """
-    ticket_id = _by_message_id(parsed) or _by_reply_address(parsed, user)
-    if ticket_id is None:
-        ticket_id = _by_subject(parsed, user)
+    if workflow.is_helpdesk_staff(user):
+        ticket_id = _by_reply_address(parsed, user)
+    else:
+        ticket_id = _by_message_id(parsed) or _by_reply_address(parsed, user)
+        if ticket_id is None:
+            ticket_id = _by_subject(parsed, user)
     if ticket_id is None:
         return None
     ticket = Ticket.objects.filter(pk=ticket_id).first()
@@ -313,6 +320,4 @@ def _by_subject(parsed: parsing.ParsedMail, user: User) -> int | None:
     ticket = Ticket.objects.filter(pk=int(match[1])).only("pk", "reporter_id", "status").first()
     if ticket is None:
         return None
-    if ticket.reporter_id == user.pk or workflow.is_helpdesk_staff(user):
-        return ticket.pk
-    return None
+    return ticket.pk if ticket.reporter_id == user.pk else None

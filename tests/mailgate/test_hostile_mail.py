@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 from mailgate.models import InboundMail
 from tests.mailgate.conftest import make_mail
 from tickets import services
@@ -35,6 +37,50 @@ def test_a_line_break_smuggled_into_the_subject_cannot_inject_headers(
     message = email.message()
     assert message["Bcc"] is None
     assert "\n" not in message["Subject"]
+
+
+def test_a_header_of_thousands_of_encoded_words_costs_little_memory(deliver, reporter):
+    # Python's header parser takes memory quadratic in a header's encoded words:
+    # 10,000 (140 KB) took 700 MB, a 7 MB header was killed at 23 GB, and the
+    # message, still queued, would be tried again by the sweep.
+    raw = (
+        b"From: alice@example.com\r\nTo: support@helpdesk.test\r\n"
+        b"Message-ID: <words@example.com>\r\nSubject: " + b"=?utf-8?q?a?= " * 10_000 + b"\r\n"
+        b"Content-Type: text/plain; name=" + b"=?utf-8?q?b?= " * 10_000 + b"\r\n\r\nhi\r\n"
+    )
+    tracemalloc.start()
+    try:
+        mail = deliver(raw)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert mail.outcome == Outcome.TICKET
+    assert mail.ticket.subject.startswith("aaaa")
+    assert peak < 64 * 1024 * 1024
+
+
+def test_an_address_hidden_in_an_encoded_word_is_not_the_sender(deliver, ticket, reporter):
+    # "Splitting the email atom": the mail server checks (SPF, DKIM, DMARC) the
+    # domain it sees, evil.test; decoded, the same From reads alice@example.com.
+    raw = (
+        b"From: =?x?q?alice=40example.com=3e=00?=foo@evil.test\r\n"
+        b"To: support@helpdesk.test\r\nMessage-ID: <atom@evil.test>\r\n"
+        b"Subject: Re: [#" + str(ticket.pk).encode() + b"] pay here\r\n\r\nhttps://evil.test\r\n"
+    )
+    mail = deliver(raw)
+    assert mail.sender != reporter.email
+    assert mail.ticket != ticket
+    assert not ticket.messages.exists()
+    assert not Ticket.objects.filter(reporter=reporter).exclude(pk=ticket.pk).exists()
+
+
+def test_an_address_in_raw_utf8_is_read_as_utf8(deliver, reporter):
+    raw = (
+        "From: Jörg <jörg@example.com>\r\nTo: support@helpdesk.test\r\n"
+        "Message-ID: <utf8@example.com>\r\nSubject: Grüße\r\n\r\nHallo\r\n"
+    ).encode()
+    mail = deliver(raw)
+    assert mail.sender == "jörg@example.com"
 
 
 def test_nul_characters_in_the_body_do_not_stop_the_message(deliver, reporter):

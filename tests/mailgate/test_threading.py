@@ -81,14 +81,16 @@ def test_a_reply_to_a_closed_ticket_starts_a_new_one_that_links_to_it(deliver, r
 
 
 def test_staff_reply_by_email_is_public(deliver, ticket, agent):
-    mail = deliver(make_mail(sender=agent.email, subject=f"Re: [#{ticket.pk}] x", body="On it."))
+    to = reply_address(ticket_id=ticket.pk, user_id=agent.pk)
+    mail = deliver(make_mail(sender=agent.email, to=to, subject="Re: x", body="On it."))
     assert mail.outcome == Outcome.REPLY
     assert (mail.message.author, mail.message.is_internal) == (agent, False)
 
 
 def test_staff_first_line_note_makes_an_internal_note(deliver, ticket, agent):
     body = "#note\nCustomer sounds upset, be gentle."
-    mail = deliver(make_mail(sender=agent.email, subject=f"[#{ticket.pk}]", body=body))
+    to = reply_address(ticket_id=ticket.pk, user_id=agent.pk)
+    mail = deliver(make_mail(sender=agent.email, to=to, subject="Re: x", body=body))
     assert mail.message.is_internal
     assert mail.message.body == "Customer sounds upset, be gentle."
 
@@ -149,6 +151,34 @@ def test_the_number_of_someone_elses_ticket_in_the_subject_does_not_post(
     assert mail.outcome == Outcome.TICKET
     assert mail.ticket.reporter == other_user
     assert not ticket.messages.exists()
+
+
+def test_a_forged_staff_sender_with_the_number_in_the_subject_does_not_post_as_staff(
+    deliver, ticket, agent
+):
+    # Anyone can write a staff member's address in From (FreeScout CVE-2026-47123):
+    # a ticket number is no proof, and staff may post to every ticket.
+    body = "Please send your password to mallory@example.net"
+    mail = deliver(make_mail(sender=agent.email, subject=f"Re: [#{ticket.pk}] x", body=body))
+    assert mail.outcome == Outcome.TICKET
+    assert mail.ticket != ticket
+    assert not ticket.messages.exists()
+
+
+def test_a_forged_staff_sender_cannot_write_an_internal_note(deliver, ticket, agent):
+    body = "#note\nRefund approved, pay to IBAN XX00"
+    mail = deliver(make_mail(sender=agent.email, subject=f"[#{ticket.pk}]", body=body))
+    assert mail.ticket != ticket
+    assert not ticket.messages.exists()
+
+
+def test_a_forged_staff_sender_with_another_persons_message_id_does_not_post(
+    deliver, answered, ticket, agent
+):
+    # The Message-ID of Alice's notification is made of ids, which can be guessed.
+    mail = deliver(reply_to(answered, sender=agent.email, body="Pay here: https://evil.test"))
+    assert mail.outcome == Outcome.TICKET
+    assert not ticket.messages.filter(body__contains="evil.test").exists()
 
 
 def test_a_message_id_the_helpdesk_never_sent_does_not_thread(deliver, ticket, agent):
