@@ -39,6 +39,8 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.database import manage
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DBNAME = "helpdesk_soak"
@@ -76,17 +78,6 @@ def server_env(postgres: str, static_root: Path) -> dict[str, str]:
         "API_THROTTLE_USER": "100000/minute",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def psql(postgres: str, dbname: str, sql: str) -> str:
@@ -276,7 +267,9 @@ def main() -> None:
     log("migrating and seeding")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "migrate", "--noinput", "-v0")
-    people = json.loads(manage(env, "shell", "-c", SEED.format(users=args.users)).splitlines()[-1])
+    people = json.loads(
+        manage(env, "shell", "-c", SEED.format(users=args.users), capture=True).splitlines()[-1]
+    )
     rng = random.Random(16)  # noqa: S311
 
     with Server(env, work / "a.log") as a, Server(env, work / "b.log") as b:

@@ -38,18 +38,8 @@ def production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
-def manage_output(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run manage.py with `env`; its standard output."""
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -15,7 +15,7 @@ import pytest
 
 from tests.deploy.conftest import needs_postgres
 from tests.deploy.proxy import CuttableProxy
-from tests.deploy.servers import Gunicorn, manage_output, production_env, release, sign_in
+from tests.deploy.servers import Gunicorn, manage, production_env, release, sign_in
 
 pytestmark = [needs_postgres]
 
@@ -28,7 +28,7 @@ def world(shared_database, tmp_path_factory):
     direct = production_env(DATABASE_URL=shared_database, DJANGO_STATIC_ROOT=str(folder / "s"))
     release(direct)
     raw = (
-        manage_output(
+        manage(
             direct,
             "shell",
             "-c",

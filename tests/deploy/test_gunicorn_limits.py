@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.deploy.servers import Gunicorn, manage_output, production_env, release
+from tests.deploy.servers import Gunicorn, manage, production_env, release
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def server(tmp_path_factory):
         DJANGO_STATIC_ROOT=str(folder / "static"),
     )
     release(env)
-    token = manage_output(
+    token = manage(
         env,
         "shell",
         "-c",

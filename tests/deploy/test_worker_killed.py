@@ -17,7 +17,7 @@ import time
 from email import message_from_bytes
 
 from tests.deploy.conftest import needs_postgres
-from tests.deploy.servers import ROOT, manage, manage_output, production_env
+from tests.deploy.servers import ROOT, manage, production_env
 
 pytestmark = [needs_postgres]
 
@@ -76,7 +76,7 @@ def test_a_killed_workers_email_is_sent_once_after_the_sweep(shared_database, tm
             doomed.wait()
     assert list(mail.glob("sent-*")) == [], "killed before the send finished"
 
-    out = manage_output(env, "notifications_sweep", "--grace", "0")
+    out = manage(env, "notifications_sweep", "--grace", "0")
     assert "Re-queued" in out
     with (tmp_path / "rescue.log").open("wb") as log:
         rescue = _worker(env, "rescue", log, batch=True)
@@ -86,7 +86,7 @@ def test_a_killed_workers_email_is_sent_once_after_the_sweep(shared_database, tm
         message_from_bytes(path.read_bytes())["To"] for path in mail.glob("sent-*.eml")
     )
     assert recipients == sorted(f"p{n}@example.com" for n in range(PEOPLE))
-    states = manage_output(
+    states = manage(
         env,
         "shell",
         "-c",

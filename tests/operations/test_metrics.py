@@ -42,6 +42,16 @@ def scrape(client) -> dict[str, float]:
     return samples
 
 
+def staff_replies(agent, ticket) -> None:
+    """Sam answers on the ticket page: the reporter is emailed."""
+    staff = Client()
+    staff.force_login(agent)
+    staff.post(
+        f"/tickets/{ticket.pk}/reply/",
+        {"body": "Fixed?", "version": ticket.version, "seen": micros(ticket.updated_at)},
+    )
+
+
 def value(name: str, **labels) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
@@ -135,13 +145,8 @@ def test_emails_sent_and_task_runs_are_counted(agent, ticket, django_capture_on_
     runs = value(
         "helpdesk_task_runs_total", task="notifications.tasks.deliver_email", status="SUCCESSFUL"
     )
-    staff = Client()
-    staff.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(
-            f"/tickets/{ticket.pk}/reply/",
-            {"body": "Fixed?", "version": ticket.version, "seen": micros(ticket.updated_at)},
-        )
+        staff_replies(agent, ticket)
     assert value("helpdesk_emails_total", outcome="sent") == sent + 1
     assert (
         value(
@@ -157,13 +162,8 @@ def test_failed_sends_are_counted(agent, ticket, django_capture_on_commit_callba
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
     settings.MAILERS = {"default": {"BACKEND": "tests.operations.broken_mail.EmailBackend"}}
     failed = value("helpdesk_emails_total", outcome="failed")
-    staff = Client()
-    staff.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(
-            f"/tickets/{ticket.pk}/reply/",
-            {"body": "Fixed?", "version": ticket.version, "seen": micros(ticket.updated_at)},
-        )
+        staff_replies(agent, ticket)
     assert value("helpdesk_emails_total", outcome="failed") == failed + 1
 
 

@@ -23,10 +23,7 @@ APP = "tickets"
 BASELINE = (APP, "0008_translatable_names")
 BIG_TABLES = {"ticket", "message", "ticketevent"}  # model names: tickets_ticket, ...
 TABLE_NAMES = {"tickets_ticket", "tickets_message", "tickets_ticketevent"}
-FIX = (
-    "use AddIndexConcurrently (helpdesk.migration_operations)"
-    " in a migration with atomic = False"
-)
+FIX = "use AddIndexConcurrently (helpdesk.migration_operations) in a migration with atomic = False"
 
 
 def _indexed(field: models.Field | None) -> bool:

@@ -21,27 +21,13 @@ from api.query_params import check_query_params
 from api.views import ApiViewMixin
 from macros import services as macros
 from tickets import attachments, selectors, services
-from tickets.api import schema
+from tickets.api import inputs, schema, serializers
 from tickets.api.etags import etag, expected_version, not_modified
 from tickets.api.exceptions import ticket_problem
 from tickets.api.filters import TicketFilter
 from tickets.api.ids import ID_PATTERN
-from tickets.api.inputs import (
-    MacroApplySerializer,
-    MessageCreateSerializer,
-    StatusChangeSerializer,
-    TicketCreateSerializer,
-    TicketUpdateSerializer,
-)
 from tickets.api.pagination import ConversationPagination, StaffPagination, TicketPagination
 from tickets.api.permissions import IsHelpdeskStaff
-from tickets.api.serializers import (
-    EventSerializer,
-    MacroOutcomeSerializer,
-    MessageSerializer,
-    TicketSerializer,
-    UserRefSerializer,
-)
 from tickets.exceptions import AttachmentNotFound, TicketError
 from tickets.models import Ticket
 
@@ -104,7 +90,7 @@ def _ticket_response(
     request: Request, ticket: Ticket, *, status: int = 200, headers: dict | None = None
 ) -> Response:
     _with_report_files([ticket])
-    data = TicketSerializer(ticket, context={"request": request}).data
+    data = serializers.TicketSerializer(ticket, context={"request": request}).data
     return Response(data, status=status, headers={"ETag": etag(ticket), **(headers or {})})
 
 
@@ -115,7 +101,7 @@ class TicketViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = TicketSerializer
+    serializer_class = serializers.TicketSerializer
     pagination_class = TicketPagination
     filterset_class = TicketFilter
     lookup_value_regex = ID_PATTERN
@@ -146,7 +132,7 @@ class TicketViewSet(
         return super().list(request, *args, **kwargs)
 
     def create(self, request: Request) -> Response:
-        serializer = TicketCreateSerializer(data=_form_input(request))
+        serializer = inputs.TicketCreateSerializer(data=_form_input(request))
         serializer.is_valid(raise_exception=True)
         ticket = services.report_issue(reporter=request.user, **serializer.validated_data)
         location = request.build_absolute_uri(reverse("api:ticket-detail", args=[ticket.pk]))
@@ -159,7 +145,7 @@ class TicketViewSet(
         return _ticket_response(request, ticket)
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        serializer = TicketUpdateSerializer(data=request.data, context={"request": request})
+        serializer = inputs.TicketUpdateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         ticket = services.modify_ticket(
             actor=request.user,
@@ -171,7 +157,7 @@ class TicketViewSet(
 
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request: Request, pk: str) -> Response:
-        serializer = StatusChangeSerializer(data=request.data)
+        serializer = inputs.StatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = services.change_status(
             actor=request.user,
@@ -183,7 +169,7 @@ class TicketViewSet(
 
     @action(detail=True, methods=["post"], url_path="apply-macro", url_name="apply-macro")
     def apply_macro(self, request: Request, pk: str) -> Response:
-        serializer = MacroApplySerializer(data=request.data)
+        serializer = inputs.MacroApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["preview"]:
@@ -195,7 +181,7 @@ class TicketViewSet(
                 macro=data["macro"],
                 expected_version=expected_version(request),
             )
-        body = MacroOutcomeSerializer(outcome, context={"request": request}).data
+        body = serializers.MacroOutcomeSerializer(outcome, context={"request": request}).data
         return Response(body, headers={"ETag": etag(outcome.ticket)})
 
 
@@ -220,7 +206,7 @@ class TicketChildViewSet(TicketApiMixin, viewsets.GenericViewSet):
 
 @schema.message_endpoints
 class TicketMessageViewSet(UploadParsers, TicketChildViewSet):
-    serializer_class = MessageSerializer
+    serializer_class = serializers.MessageSerializer
 
     def get_children(self, user: User, ticket: Ticket) -> QuerySet:
         return selectors.visible_messages(user, ticket)
@@ -234,7 +220,9 @@ class TicketMessageViewSet(UploadParsers, TicketChildViewSet):
             message.attachment_list = files.get(message.pk, [])
 
     def create(self, request: Request, ticket_id: int) -> Response:
-        serializer = MessageCreateSerializer(data=_form_input(request, booleans=("is_internal",)))
+        serializer = inputs.MessageCreateSerializer(
+            data=_form_input(request, booleans=("is_internal",))
+        )
         serializer.is_valid(raise_exception=True)
         message = services.post_message(
             actor=request.user,
@@ -242,13 +230,13 @@ class TicketMessageViewSet(UploadParsers, TicketChildViewSet):
             expected_version=expected_version(request),
             **serializer.validated_data,
         )
-        data = MessageSerializer(message, context={"request": request}).data
+        data = serializers.MessageSerializer(message, context={"request": request}).data
         return Response(data, status=201)
 
 
 @schema.event_endpoints
 class TicketEventViewSet(TicketChildViewSet):
-    serializer_class = EventSerializer
+    serializer_class = serializers.EventSerializer
 
     def get_children(self, user: User, ticket: Ticket) -> QuerySet:
         return selectors.visible_events(user, ticket)
@@ -256,7 +244,7 @@ class TicketEventViewSet(TicketChildViewSet):
 
 @schema.staff_endpoints
 class StaffViewSet(TicketApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = UserRefSerializer
+    serializer_class = serializers.UserRefSerializer
     pagination_class = StaffPagination
     permission_classes = [IsHelpdeskStaff]
 
