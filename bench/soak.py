@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.soak                 # 60 s at 80% of the measured peak
     .venv/bin/python -m bench.soak --seconds 20    # shorter
+    .venv/bin/python -m bench.soak --outage 8      # PostgreSQL away for 8 s mid-run
 
 What it does, on a database of its own (helpdesk_soak, made afresh each run
 on --postgres) and Redis database 7 (flushed):
@@ -17,6 +18,14 @@ on --postgres) and Redis database 7 (flushed):
 5. counts: every write a client was told succeeded (201) must be in the
    database exactly once, and nothing else of the run's.
 
+With --outage N the servers reach PostgreSQL through a TCP proxy that is cut
+a third of the way into the run and restored N seconds later (PostgreSQL
+itself, shared with other work, is never stopped). Then every answer in
+between must be a 503 problem+json with Retry-After (never a 500), the
+servers must answer again by themselves soon after, no ticket or message may
+lack its event (nothing half-written), and the only writes stored without
+their client being told are ones whose answer was lost in the cut.
+
 Not part of the test suite; the figures go in docs/OPERATIONS.md. The client
 is Python threads on the same machine as the servers, so the peak is the
 machine's, client included.
@@ -25,6 +34,7 @@ machine's, client included.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -38,8 +48,10 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.database import manage
+from bench.proxy import CuttableProxy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -144,11 +156,16 @@ class Server:
 
 
 def request(port: int, method: str, path: str, headers: dict, body: str | None = None):
+    status, content, _headers = request_with_headers(port, method, path, headers, body)
+    return status, content
+
+
+def request_with_headers(port: int, method: str, path: str, headers: dict, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **headers})
         response = conn.getresponse()
-        return response.status, response.read()
+        return response.status, response.read(), response
     finally:
         conn.close()
 
@@ -182,11 +199,17 @@ class Client:
             kind, method, path = "report", "POST", "/api/v1/tickets/"
             body = json.dumps({"subject": marker, "description": "Under load"})
         started = time.perf_counter()
+        retry_after = False
         try:
-            status, content = request(port, method, path, headers, body)
+            status, content, response = request_with_headers(port, method, path, headers, body)
+            retry_after = (
+                status == 503
+                and bool(response.getheader("Retry-After"))
+                and (response.getheader("Content-Type", "").startswith("application/problem+json"))
+            )
         except OSError as exc:
             status, content = 0, str(exc).encode()
-        self.results.add(kind, status, time.perf_counter() - started, marker, content)
+        self.results.add(kind, status, time.perf_counter() - started, marker, content, retry_after)
         if kind == "report" and status == 201:
             self.tickets.append(json.loads(content)["id"])
 
@@ -198,9 +221,20 @@ class Results:
         self.statuses: dict[str, dict[int, int]] = {}
         self.accepted: dict[str, list[str]] = {"reply": [], "report": []}
         self.errors: list[str] = []
+        # (when it was answered, status, whether it was a 503 with Retry-After), for --outage.
+        self.timeline: list[tuple[float, int, bool]] = []
 
-    def add(self, kind: str, status: int, seconds: float, marker: str, content: bytes) -> None:
+    def add(
+        self,
+        kind: str,
+        status: int,
+        seconds: float,
+        marker: str,
+        content: bytes,
+        retry_after: bool = False,
+    ) -> None:
         with self.lock:
+            self.timeline.append((time.monotonic(), status, retry_after))
             self.latencies.append(seconds)
             by_status = self.statuses.setdefault(kind, {})
             by_status[status] = by_status.get(status, 0) + 1
@@ -247,6 +281,55 @@ def run(clients: list[Client], threads: int, seconds: float, rate: float | None)
     return results
 
 
+def cut_for_a_while(proxy: CuttableProxy, after: float, seconds: float, out: dict) -> None:
+    """Take the database away `after` seconds from now, for `seconds`."""
+    time.sleep(after)
+    log(f"cutting the database off for {seconds:.0f} s")
+    out["cut"] = time.monotonic()
+    proxy.cut()
+    time.sleep(seconds)
+    proxy.restore()
+    out["restored"] = time.monotonic()
+    log("database back")
+
+
+def judge_outage(
+    soak: Results, outage: dict, problems: list[str], postgres: str
+) -> tuple[int, dict[str, object]]:
+    """Errors that break the promise, and what the outage looked like."""
+    cut, restored = outage["cut"], outage["restored"]
+    wrong = [s for t, s, ok503 in soak.timeline if s >= 400 and not (s == 503 and ok503)]
+    wrong += [s for t, s, _ in soak.timeline if s == 0]
+    during = [s for t, s, _ in soak.timeline if cut <= t <= restored]
+    first_ok = min((t for t, s, _ in soak.timeline if t > restored and s < 400), default=None)
+    late_errors = [s for t, s, _ in soak.timeline if t > restored + 10 and s >= 400]
+    half_written = int(
+        psql(
+            postgres,
+            DBNAME,
+            "SELECT (SELECT count(*) FROM tickets_ticket t WHERE NOT EXISTS (SELECT 1 FROM "
+            "tickets_ticketevent e WHERE e.ticket_id = t.id AND e.kind = 'created')) + "
+            "(SELECT count(*) FROM tickets_message m WHERE NOT EXISTS (SELECT 1 FROM "
+            "tickets_ticketevent e WHERE e.message_id = m.id))",
+        )
+    )
+    if first_ok is None:
+        problems.append("the servers never answered again after the database came back")
+    if late_errors:
+        problems.append(f"{len(late_errors)} errors more than 10 s after the database came back")
+    if half_written:
+        problems.append(f"{half_written} tickets or messages without their event")
+    report = {
+        "outage_s": round(restored - cut, 1),
+        "answers_during_outage": {str(s): during.count(s) for s in sorted(set(during))},
+        "recovered_after_s": None if first_ok is None else round(first_ok - restored, 2),
+        "errors_not_503_problem": len(wrong),
+        "half_written": half_written,
+        **{k: v for k, v in outage.items() if k.startswith("stored_without")},
+    }
+    return len(wrong), report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", default="postgres://root@127.0.0.1:5432")
@@ -254,6 +337,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--load", type=float, default=0.8, help="fraction of the peak")
+    parser.add_argument(
+        "--outage", type=float, default=0, help="seconds PostgreSQL is away mid-run (0: none)"
+    )
     args = parser.parse_args()
 
     work = Path(ROOT / "bench" / "results" / "soak")
@@ -271,8 +357,22 @@ def main() -> None:
         manage(env, "shell", "-c", SEED.format(users=args.users), capture=True).splitlines()[-1]
     )
     rng = random.Random(16)  # noqa: S311
+    outage: dict[str, float] = {}
+    proxy: CuttableProxy | None = None
+    if args.outage:
+        address = urlsplit(args.postgres)
+        proxy = CuttableProxy((address.hostname or "127.0.0.1", address.port or 5432))
+        proxy.__enter__()  # listening now, for the port; the with below closes it
+        env = {
+            **env,
+            "DATABASE_URL": f"postgres://{address.username}@127.0.0.1:{proxy.port}/{DBNAME}",
+        }
 
-    with Server(env, work / "a.log") as a, Server(env, work / "b.log") as b:
+    with contextlib.ExitStack() as stack:
+        if args.outage:
+            stack.callback(proxy.__exit__, None, None, None)
+        a = stack.enter_context(Server(env, work / "a.log"))
+        b = stack.enter_context(Server(env, work / "b.log"))
         ports = [a.port, b.port]
         clients = [Client(p, ports, Results(), rng) for p in people]
         log(f"peak: {args.threads} clients flat out for 10 s")
@@ -286,6 +386,10 @@ def main() -> None:
             "reply": int(psql(args.postgres, DBNAME, "SELECT count(*) FROM tickets_message")),
         }
         started = time.monotonic()
+        if args.outage:
+            threading.Thread(
+                target=cut_for_a_while, args=(proxy, args.seconds / 3, args.outage, outage)
+            ).start()
         soak = run(clients, args.threads, args.seconds, target)
         elapsed = time.monotonic() - started
 
@@ -304,10 +408,17 @@ def main() -> None:
         duplicates = len(rows) - len(set(rows))
         missing = told - set(rows)
         unexpected = set(rows) - told
+        if args.outage:
+            # A write whose answer was lost in the cut may be stored: reported, not a loss.
+            outage[f"stored_without_answer_{kind}"] = len(unexpected)
+            unexpected = set()
         if duplicates or missing or unexpected:
             problems.append(f"{kind}: {duplicates} stored twice, {len(missing)} missing, "
                             f"{len(unexpected)} stored but not told")  # fmt: skip
     errors = sum(n for by in soak.statuses.values() for s, n in by.items() if s >= 400 or s == 0)
+    extra: dict[str, object] = {}
+    if args.outage:
+        errors, extra = judge_outage(soak, outage, problems, args.postgres)
     summary = {
         "peak_rps": round(peak_rps),
         "target_rps": round(target),
@@ -321,6 +432,7 @@ def main() -> None:
         "rows_before": before,
         "verdict": problems or "nothing lost, nothing doubled",
         "first_errors": soak.errors,
+        **extra,
     }
     print(json.dumps(summary, indent=2))
     psql(args.postgres, "postgres", f'DROP DATABASE IF EXISTS "{DBNAME}" WITH (FORCE)')
