@@ -13,8 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.deploy.conftest import needs_postgres
 from bench.proxy import CuttableProxy
+from tests.deploy.conftest import needs_postgres
 from tests.deploy.servers import Gunicorn, manage, production_env, release, sign_in
 
 pytestmark = [needs_postgres]
