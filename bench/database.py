@@ -48,6 +48,8 @@ def server_env(args: argparse.Namespace, dbname: str, secret_key: str) -> dict[s
         "RATE_REPLY_STAFF": "100000000/h",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # Production's shared cache (throttles, API token look-ups); none: per process.
+        **({"REDIS_URL": args.redis} if getattr(args, "redis", "") else {}),
     }
 
 

@@ -164,13 +164,55 @@ def cpu_ms(calls: int, work: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(times) / 1e6, min(times) / 1e6
 
 
+def compare(app: Callable, endpoints: dict, ab: str, calls: int, rounds: int = 8) -> None:
+    """Each endpoint as configured (A) and with one setting changed (B), rounds alternating."""
+    import json
+
+    from django.test import override_settings
+
+    name, _, raw = ab.partition("=")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    print(f"A: as configured; B: {name}={value!r}. CPU ms per request, median of {calls}.")
+    print(f"{'endpoint':40} {'A':>7} {'B':>7} {'B/A':>6}")
+    per_round = max(calls // rounds, 1)
+    for key, (label, path, headers) in endpoints.items():
+        times: dict[str, list[int]] = {"A": [], "B": []}
+        for side in ("A", "B"):  # warm both up
+            with override_settings(**({name: value} if side == "B" else {})):
+                for _ in range(30):
+                    call(app, path, headers)
+        for k in range(rounds):
+            for side in ("A", "B") if k % 2 == 0 else ("B", "A"):
+                with override_settings(**({name: value} if side == "B" else {})):
+                    for _ in range(per_round):
+                        started = time.process_time_ns()
+                        call(app, path, headers)
+                        times[side].append(time.process_time_ns() - started)
+        a, b = (statistics.median(times[side]) / 1e6 for side in ("A", "B"))
+        print(f"{label + ' (' + key + ')':40} {a:7.3f} {b:7.3f} {b / a:6.2f}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.parts", description=__doc__)
     parser.add_argument("--size", default="1m", choices=SIZES)
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--only", help="comma-separated endpoint keys")
     parser.add_argument("--cprofile", metavar="KEY", help="cProfile one endpoint instead")
+    parser.add_argument(
+        "--ab",
+        metavar="SETTING=VALUE",
+        help="compare each endpoint's whole request with this setting and without, "
+        "in alternating rounds (e.g. API_TOKEN_CACHE_SECONDS=0)",
+    )
     parser.add_argument("--postgres", default="postgres://root@127.0.0.1:5432")
+    parser.add_argument(
+        "--redis",
+        default=os.getenv("BENCH_REDIS", "redis://127.0.0.1:6379/13"),
+        help="the shared cache, as production has one (env BENCH_REDIS; '' for none)",
+    )
     args = parser.parse_args(argv)
 
     # The bench's own server settings: production, plus its instruments.
@@ -259,6 +301,9 @@ def main(argv: list[str]) -> None:
             return
 
         plain = WSGIHandler()
+        if args.ab:
+            compare(plain, endpoints, args.ab, args.calls)
+            return
         # The same stack with a probe around every middleware (and one inside the last).
         middleware = list(settings.MIDDLEWARE)
         probed = []

@@ -234,6 +234,13 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# API tokens found are kept this many seconds in the cache, and forgotten by
+# every app process the moment a user or token changes (accounts.token_cache).
+# Only with a cache all app processes share: on by default with REDIS_URL.
+API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", "300" if REDIS_URL else "0")
+if API_TOKEN_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("API_TOKEN_CACHE_SECONDS must be 0 (off) or more")
+
 
 # Email (Django 6.1 mailers): console in development; SMTP otherwise, from
 # EMAIL_URL (smtp://user:password@host:587?tls=True) or the EMAIL_* variables.
