@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.http import Http404
-from rest_framework import authentication, exceptions, serializers
+from rest_framework import authentication, exceptions, renderers, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -146,6 +146,8 @@ class CeilingView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
+    # DRF's own, whatever the API renders with: the yardstick stays put.
+    renderer_classes = [renderers.JSONRenderer]
     schema = None  # not part of the API
 
     def get(self, request: Request) -> Response:
@@ -235,6 +237,7 @@ class _DatabaseCeiling(APIView):
     authentication_classes = [_HashedTokenAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = []
+    renderer_classes = [renderers.JSONRenderer]
     schema = None  # not part of the API
 
 
