@@ -226,9 +226,8 @@ STORAGES = {
 # Cache: Redis when configured (shared by every app process, which the API
 # throttles need in production); a per-process memory cache otherwise.
 if REDIS_URL := os.getenv("REDIS_URL", ""):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's Redis cache, reusing its Redis client (helpdesk/cache.py).
+    CACHES = {"default": {"BACKEND": "helpdesk.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -345,9 +344,10 @@ REST_FRAMEWORK = {
     # from as many proxies as django-axes does, never from any client.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF's throttles, their history kept in Redis in one round trip (api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.getenv("API_THROTTLE_ANON", "60/minute"),
