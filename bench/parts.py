@@ -297,7 +297,7 @@ def main(argv: list[str]) -> None:
                 call(app, path, headers)
             profile.disable()
             stats = pstats.Stats(profile).sort_stats("cumulative")
-            stats.print_stats(45)
+            stats.print_stats(int(os.environ.get("PARTS_TOP", "45")))
             return
 
         plain = WSGIHandler()

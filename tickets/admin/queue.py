@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import Q
@@ -113,6 +114,17 @@ class QueueAdmin(OfferedFiltersOnly):
     change_list_template = "admin/tickets/ticket/change_list.html"
 
     # --- the columns --------------------------------------------------------
+
+    def action_checkbox(self, obj: Ticket) -> str:
+        # Django's markup for the row's checkbox, made here: Django renders it
+        # through the form widgets' templates, once per row, a sixth of the
+        # queue's time at 50 rows (docs/BENCHMARKS.md). A test compares the two.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="#", ordering="id")
     def number(self, ticket: Ticket) -> str:
