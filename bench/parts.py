@@ -202,6 +202,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--only", help="comma-separated endpoint keys")
     parser.add_argument("--cprofile", metavar="KEY", help="cProfile one endpoint instead")
     parser.add_argument(
+        "--whole", action="store_true", help="only each whole request's median and best"
+    )
+    parser.add_argument(
         "--ab",
         metavar="SETTING=VALUE",
         help="compare each endpoint's whole request with this setting and without, "
@@ -303,6 +306,13 @@ def main(argv: list[str]) -> None:
         plain = WSGIHandler()
         if args.ab:
             compare(plain, endpoints, args.ab, args.calls)
+            return
+        if args.whole:
+            for key, (_label, path, headers) in endpoints.items():
+                call(plain, path, headers)
+                median_ms, best_ms = cpu_ms(args.calls, lambda p=path, h=headers: call(plain, p, h))
+                queries = call(plain, path, headers)[1].get("X-Query-Count", "?")
+                print(f"{key:24} {median_ms:7.3f} {best_ms:7.3f} {queries}")
             return
         # The same stack with a probe around every middleware (and one inside the last).
         middleware = list(settings.MIDDLEWARE)

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from tests.admin.conftest import QUEUE
 from tests.factories import make_ticket
-from tickets.admin.queue import QueueAdmin
+from tickets.admin.queue import PRIORITY_LABELS, STATUS_LABELS, QueueAdmin, _label
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,14 @@ def test_the_whole_page_is_the_one_djangos_checkbox_gives(as_agent, reporter, mo
 
     assert ours == theirs
     assert ours.count('class="action-select"') == 3
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_status_and_priority_read_as_the_models_own_labels(language):
+    with translation.override(language):
+        for status in [*Ticket.Status.values, "unknown"]:
+            ticket = Ticket(status=status)
+            assert _label(STATUS_LABELS, status) == ticket.get_status_display()
+        for priority in [*Ticket.Priority.values, "unknown"]:
+            ticket = Ticket(priority=priority)
+            assert _label(PRIORITY_LABELS, priority) == ticket.get_priority_display()

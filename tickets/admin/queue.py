@@ -47,6 +47,16 @@ def ticket_number(term: str) -> int | None:
     return number if is_ticket_id(number) else None
 
 
+# A choice's label, as get_status_display() and get_priority_display() give it:
+# they build the field's dict of choices anew on each call, twice a row.
+STATUS_LABELS = dict(Ticket.Status.choices)
+PRIORITY_LABELS = dict(Ticket.Priority.choices)
+
+
+def _label(labels: dict, value: str) -> str:
+    return str(labels.get(value, value))
+
+
 def _when(value: datetime | None) -> str:
     if value is None:
         return "—"
@@ -134,7 +144,11 @@ class QueueAdmin(OfferedFiltersOnly):
     def status_badge(self, ticket: Ticket) -> str:
         return render_to_string(
             "includes/status_badge.html",
-            {"status": ticket.status, "label": ticket.get_status_display(), "console": True},
+            {
+                "status": ticket.status,
+                "label": _label(STATUS_LABELS, ticket.status),
+                "console": True,
+            },
         )
 
     @admin.display(description=gettext_lazy("Priority"), ordering="priority_rank")
@@ -142,7 +156,7 @@ class QueueAdmin(OfferedFiltersOnly):
         return format_html(
             '<span class="hd-badge hd-priority-{}">{}</span>',
             ticket.priority,
-            ticket.get_priority_display(),
+            _label(PRIORITY_LABELS, ticket.priority),
         )
 
     @admin.display(description=gettext_lazy("Assignee"), ordering="assignee__username")
