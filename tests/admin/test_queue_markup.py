@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 SUBJECTS = ['Printer <b>jams</b> & "smokes"', "l'imprimante \u00e9t\u00e9 \U0001f5a8", "{} %s {0}"]
 
 
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
 def test_each_rows_checkbox_is_djangos(reporter, language):
     model_admin = admin.site._registry[Ticket]
     for subject in SUBJECTS:
