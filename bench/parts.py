@@ -225,7 +225,6 @@ def main(argv: list[str]) -> None:
     django.setup()
 
     from django.conf import settings
-    from django.contrib.sessions.models import Session
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import Client
 
@@ -239,11 +238,12 @@ def main(argv: list[str]) -> None:
         "staff": User.objects.get(username=STAFF),
     }
     tokens = {role: create_api_token(user=u, name="bench.parts") for role, u in users.items()}
-    sessions = {}
+    sessions, clients = {}, []
     for role, user in users.items():
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         sessions[role] = client.cookies["sessionid"].value
+        clients.append(client)
     try:
         mine = Ticket.objects.filter(reporter=users["reporter"]).order_by("-id").first().pk
         # A ticket from the middle of the table, for staff.
@@ -353,7 +353,8 @@ def main(argv: list[str]) -> None:
     finally:
         for role, (token, _) in tokens.items():
             revoke_api_token(user=users[role], token_id=token.pk)
-        Session.objects.filter(session_key__in=sessions.values()).delete()
+        for client in clients:
+            client.logout()  # ends the session it opened
 
 
 if __name__ == "__main__":
