@@ -22,6 +22,12 @@ def _revoke_api_tokens(sender, user, **kwargs) -> None:
     revoke_all_api_tokens(user=user)
 
 
+def _forget_api_tokens(sender, **kwargs) -> None:
+    from accounts.token_cache import forget_all
+
+    forget_all()
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
@@ -39,3 +45,21 @@ class AccountsConfig(AppConfig):
         from accounts.models import password_hash_changed
 
         password_hash_changed.connect(_revoke_api_tokens, dispatch_uid="accounts.revoke_tokens")
+        # Any change to a user, a token, or a user's groups or permissions makes
+        # every API token kept in the cache stale (accounts.token_cache).
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from accounts.models import ApiToken, User
+
+        for model in (User, ApiToken):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                uid = f"accounts.forget_api_tokens.{name}.{model.__name__}"
+                signal.connect(_forget_api_tokens, sender=model, dispatch_uid=uid)
+        for through in (
+            User.groups.through,
+            User.user_permissions.through,
+            Group.permissions.through,
+        ):
+            uid = f"accounts.forget_api_tokens.m2m.{through.__name__}"
+            m2m_changed.connect(_forget_api_tokens, sender=through, dispatch_uid=uid)

@@ -53,6 +53,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="server URL, without a database name (env BENCH_POSTGRES)",
     )
     parser.add_argument("--only", help="comma-separated endpoint keys, e.g. list,detail")
+    parser.add_argument(
+        "--redis",
+        default=os.getenv("BENCH_REDIS", "redis://127.0.0.1:6379/13"),
+        help="the shared cache, as production has one (env BENCH_REDIS; '' for none)",
+    )
     parser.add_argument("--skip-writes", action="store_true")
     parser.add_argument(
         "--doc",

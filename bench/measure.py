@@ -22,13 +22,16 @@ def measure(
     meter: CpuMeter,
     spec: dict[str, Any],
     ceiling: dict[str, Any] | None = None,
+    db_ceiling: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Warm up, probe the query count, then the runs under load and with one client.
 
     With `ceiling`, each run is preceded by a short run of the ceiling, and the
     endpoint's share of the ceiling is the median of the paired ratios: on a
     machine whose other work comes and goes, a ceiling measured minutes apart
-    would say more about the neighbours than about the endpoint.
+    would say more about the neighbours than about the endpoint. With
+    `db_ceiling` too, each run is also preceded by a short run of that database
+    ceiling, and `db_share` is the median of those ratios.
     """
     port = meter.server.port
     wrk(port, spec["headers"], spec["warmup"], seconds=args.warmup, connections=args.connections)
@@ -48,7 +51,7 @@ def measure(
         "queries_all": counts,
     }
     # Best of several runs: other work on a shared machine only ever slows a run down.
-    runs, paired = [], []
+    runs, paired, db_paired = [], [], []
     for k in range(args.repeat):
         if ceiling is not None and args.paired:
             paired.append(
@@ -56,6 +59,16 @@ def measure(
                     port,
                     ceiling["headers"],
                     ceiling["runs"][0],
+                    seconds=args.paired,
+                    connections=args.connections,
+                )["rps"]
+            )
+        if db_ceiling is not None and args.paired:
+            db_paired.append(
+                wrk(
+                    port,
+                    db_ceiling["headers"],
+                    db_ceiling["runs"][0],
                     seconds=args.paired,
                     connections=args.connections,
                 )["rps"]
@@ -73,6 +86,10 @@ def measure(
     if paired:
         result["paired_ceiling_rps"] = [round(x, 1) for x in paired]
         result["share"] = median(r["rps"] / c for r, c in zip(runs, paired, strict=True))
+    if db_paired:
+        result["db_ceiling"] = db_ceiling["key"]
+        result["paired_db_ceiling_rps"] = [round(x, 1) for x in db_paired]
+        result["db_share"] = median(r["rps"] / c for r, c in zip(runs, db_paired, strict=True))
     result["app_cpu_ms"] = median(r["app_cpu_ms"] for r in runs)
     result["db_cpu_ms"] = median(r["db_cpu_ms"] for r in runs)
     result["load"] = max(runs, key=lambda r: r["rps"])
@@ -91,6 +108,7 @@ def measure(
         f"p50 {load['p50_us'] / 1000:7.1f} ms  p99 {load['p99_us'] / 1000:7.1f} ms  "
         + (f"1 client p50 {single['p50_us'] / 1000:6.1f} ms  " if single else "")
         + f"CPU app {result['app_cpu_ms']:.1f} + db {result['db_cpu_ms']:.1f} ms  "
+        + (f"db ceiling {result['db_share']:.2f}  " if "db_share" in result else "")
         + f"queries {result['queries']}  failed {result['failures']}/{result['requests']}"
     )
     return result
@@ -123,9 +141,14 @@ def bench_size(args: argparse.Namespace, size: str, run_dir: Path) -> dict[str, 
     with Server(env, args.port, args.workers, out / "gunicorn.log") as server:
         meter = CpuMeter(server, args.postgres, dbname)
         result["ceiling_before"] = measure(args, meter, ceiling)
+
+        def db_ceiling_of(spec: dict[str, Any]) -> dict[str, Any] | None:
+            key = spec.get("db_ceiling")
+            return next((e for e in reads if e["key"] == key and e["role"] == spec["role"]), None)
+
         for spec in reads:
             if spec["key"] != "ceiling" and chosen(spec):
-                result["endpoints"].append(measure(args, meter, spec, ceiling))
+                result["endpoints"].append(measure(args, meter, spec, ceiling, db_ceiling_of(spec)))
         if not args.skip_writes:
             made = scenario(env, "writes", str(out), str(args.repeat))
             log(f"{dbname}: writes: {made}")

@@ -21,3 +21,10 @@ def find(size: dict[str, Any], key: str, role: str) -> dict[str, Any] | None:
 
 
 ROLE = {"reporter": "reporter", "staff": "staff", "-": "—"}
+
+# The database ceilings (helpdesk/instrumentation.py), as the tables name them.
+DB_CEILING_NAMES = {
+    "ceiling_db_list": "page",
+    "ceiling_db_status": "page, status",
+    "ceiling_db_row": "row",
+}

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 TICKETS = "/api/v1/tickets/"
+DB_CEILING = "/bench/ceiling/db/tickets/"
 # What people type into a helpdesk's search box: one or two words, common and rarer.
 QUERIES = (
     "printer",
@@ -85,8 +86,13 @@ def endpoint(
     probe: list[str] | None = None,
     kind: str = "read",
     expect: int = 200,
+    db_ceiling: str | None = None,
 ) -> dict[str, Any]:
-    """An endpoint: `run` for every measured run, or one spec per run in `runs`."""
+    """An endpoint: `run` for every measured run, or one spec per run in `runs`.
+
+    `db_ceiling`: the key of the database ceiling (as the same role) that each of
+    its runs is paired with, besides the in-memory ceiling.
+    """
     name = f"{key}-{role}"
     runs = runs or [run]
     return {
@@ -99,6 +105,7 @@ def endpoint(
         "runs": [write_spec(out, f"{name}.{i}", spec) for i, spec in enumerate(runs)],
         "warmup": write_spec(out, f"{name}.warmup", warmup or runs[0]),
         "probe": [p.split("\t") for p in (probe or runs[0][:3])],
+        "db_ceiling": db_ceiling,
     }
 
 
@@ -146,8 +153,44 @@ def reads(out: Path) -> None:
     endpoints = []
     for role in ("reporter", "staff"):
         ids = targets[role]
+        # The database ceilings, as this role: each endpoint below names the one
+        # that does the same reads bare (a page, a page of one status, a row by id).
         endpoints += [
-            endpoint(out, "list", "API ticket list", role, api[role], [line("GET", TICKETS)]),
+            endpoint(
+                out,
+                "ceiling_db_list",
+                "Ceiling: bare DRF + PostgreSQL, page of 25",
+                role,
+                api[role],
+                [line("GET", DB_CEILING)],
+            ),
+            endpoint(
+                out,
+                "ceiling_db_status",
+                "Ceiling: bare DRF + PostgreSQL, page of 25, status=open",
+                role,
+                api[role],
+                [line("GET", f"{DB_CEILING}?status=open")],
+            ),
+            endpoint(
+                out,
+                "ceiling_db_row",
+                "Ceiling: bare DRF + PostgreSQL, row by id",
+                role,
+                api[role],
+                [line("GET", f"{DB_CEILING}{pk}/") for pk in ids],
+            ),
+        ]
+        endpoints += [
+            endpoint(
+                out,
+                "list",
+                "API ticket list",
+                role,
+                api[role],
+                [line("GET", TICKETS)],
+                db_ceiling="ceiling_db_list",
+            ),
             endpoint(
                 out,
                 "list_status",
@@ -155,6 +198,7 @@ def reads(out: Path) -> None:
                 role,
                 api[role],
                 [line("GET", f"{TICKETS}?status=open")],
+                db_ceiling="ceiling_db_status",
             ),
             endpoint(
                 out,
@@ -163,6 +207,7 @@ def reads(out: Path) -> None:
                 role,
                 api[role],
                 [line("GET", f"{TICKETS}?{urlencode({'q': q})}") for q in QUERIES],
+                db_ceiling="ceiling_db_list",
             ),
             endpoint(
                 out,
@@ -171,6 +216,7 @@ def reads(out: Path) -> None:
                 role,
                 api[role],
                 [line("GET", f"{TICKETS}{pk}/") for pk in ids],
+                db_ceiling="ceiling_db_row",
             ),
             endpoint(
                 out,
@@ -179,6 +225,7 @@ def reads(out: Path) -> None:
                 role,
                 api[role],
                 [line("GET", f"{TICKETS}{pk}/messages/") for pk in ids],
+                db_ceiling="ceiling_db_row",
             ),
         ]
     endpoints += [
@@ -189,6 +236,7 @@ def reads(out: Path) -> None:
             "reporter",
             [f"Cookie: sessionid={sessions['reporter']}"],
             [line("GET", "/tickets/")],
+            db_ceiling="ceiling_db_list",
         ),
         endpoint(
             out,
@@ -197,6 +245,7 @@ def reads(out: Path) -> None:
             "staff",
             [f"Cookie: sessionid={sessions['staff']}"],
             [line("GET", "/admin/tickets/ticket/")],
+            db_ceiling="ceiling_db_list",
         ),
         endpoint(
             out,

@@ -6,25 +6,29 @@ import argparse
 from typing import Any
 
 from bench.machine import git_commit
-from bench.results import ROLE, ceiling_rps, find, ms
+from bench.results import DB_CEILING_NAMES, ROLE, ceiling_rps, find, ms
 from bench.targets import targets
 
 
 def size_table(size: dict[str, Any]) -> list[str]:
     ceiling = ceiling_rps(size)
     rows = [
-        "| endpoint | as | req/s | share of ceiling (paired) | p50 ms | p99 ms | p50 ms, 1 client "
+        "| endpoint | as | req/s | share of in-memory ceiling | share of DB ceiling "
+        "| p50 ms | p99 ms | p50 ms, 1 client "
         "| CPU ms/req, app + db | queries | failed | spread |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
 
     def row(e: dict[str, Any], label: str | None = None) -> str:
         load, single = e["load"], e.get("single")
         spread = (max(e["runs_rps"]) - min(e["runs_rps"])) / max(e["runs_rps"])
         share = "—" if e["key"] == "ceiling" else f"{e.get('share', load['rps'] / ceiling):.2f}"
+        db_share = (
+            f"{e['db_share']:.2f} ({DB_CEILING_NAMES[e['db_ceiling']]})" if "db_share" in e else "—"
+        )
         return (
             f"| {label or e['label']} | {ROLE[e['role']]} | {load['rps']:,.0f} "
-            f"| {share} "
+            f"| {share} | {db_share} "
             f"| {ms(load['p50_us'])} | {ms(load['p99_us'])} "
             f"| {ms(single['p50_us']) if single else '—'} "
             f"| {e['app_cpu_ms']:.1f} + {e['db_cpu_ms']:.1f} "

@@ -1,4 +1,4 @@
-"""Django's Redis cache, made to keep the site serving while Redis is down.
+"""Django's Redis cache, made to keep the site serving while Redis is down, and cheaper per call.
 
 What lives in the cache are counts that protect the site (API throttles, the
 limits on new tickets and messages, the form limits, the lockout emails),
@@ -8,6 +8,13 @@ writing tickets carry on (logged as a warning, at most once every ten
 seconds per process). Sign-in, sign-up and password resets fail closed
 instead (helpdesk.middleware.SignInNeedsSharedCache asks `is_available()`):
 their guard against guessing and email floods counts here.
+
+Per call, Django's RedisCacheClient.get_client builds a new `redis.Redis`,
+which copies redis-py's table of response callbacks: 48 µs of CPU, twice the
+round trip to Redis (docs/BENCHMARKS.md), and every API request makes two or
+three cache calls. A redis-py client is safe to share between threads and
+holds nothing but its pool, which Django keeps for the life of the process,
+so `RedisCacheClient` keeps one client per pool.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends import redis
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +32,25 @@ _WARN_EVERY_SECONDS = 10
 _last_warning = 0.0
 
 
-def _warn(operation: str, exc: Exception) -> None:
+class RedisCacheClient(redis.RedisCacheClient):
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(pool)
+        if client is None:
+            client = clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(redis.RedisCache):
+    """Django's Redis cache with one client per connection pool (see the module)."""
+
+    def __init__(self, server: Any, params: dict) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient
+
+
+def warn_unreachable(operation: str, exc: Exception) -> None:
     # Only this process's log is throttled: a per-process clock is all it needs.
     global _last_warning
     now = time.monotonic()
@@ -66,7 +91,7 @@ def _failing_open(name: str) -> Any:
         try:
             return method(self, *args, **kwargs)
         except RedisError as exc:
-            _warn(name, exc)
+            warn_unreachable(name, exc)
             return fallback(self, *args, **kwargs)
 
     operation.__name__ = name
@@ -80,7 +105,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return bool(self._cache.get_client(write=True).ping())
         except RedisError as exc:
-            _warn("ping", exc)
+            warn_unreachable("ping", exc)
             return False
 
 

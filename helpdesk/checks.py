@@ -40,3 +40,20 @@ def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
             id="helpdesk.W002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_token_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    # A token revoked in one app process must stop working in all of them at once:
+    # a per-process cache would keep it working elsewhere until its entry expires.
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.API_TOKEN_CACHE_SECONDS == 0 or not backend.endswith(("LocMemCache", "DummyCache")):
+        return []
+    return [
+        Warning(
+            "API_TOKEN_CACHE_SECONDS is set with a per-process cache: a revoked API "
+            "token keeps working in the other app processes until its entry expires.",
+            hint="Set REDIS_URL, or API_TOKEN_CACHE_SECONDS=0.",
+            id="helpdesk.W003",
+        )
+    ]

@@ -285,7 +285,8 @@ STORAGES = {
 if REDIS_URL := os.getenv("REDIS_URL", ""):
     CACHES = {
         "default": {
-            # Django's Redis backend, failing open while Redis is down (helpdesk/cache.py).
+            # Django's Redis backend, failing open while Redis is down and keeping
+            # one Redis client per pool (helpdesk/cache.py).
             "BACKEND": "helpdesk.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer fails fast instead of hanging the request.
@@ -296,6 +297,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# API tokens found are kept this many seconds in the cache, and forgotten by
+# every app process the moment a user or token changes (accounts.token_cache).
+# Only with a cache all app processes share: on by default with REDIS_URL.
+API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", "300" if REDIS_URL else "0")
+if API_TOKEN_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("API_TOKEN_CACHE_SECONDS must be 0 (off) or more")
 
 
 # Email (Django 6.1 mailers): console in development; SMTP otherwise, from
@@ -435,7 +443,8 @@ REST_FRAMEWORK = {
         "accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON, written by orjson (api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Every error as RFC 9457 problem details, domain errors included.
@@ -444,9 +453,10 @@ REST_FRAMEWORK = {
     # from as many proxies as django-axes does, never from any client.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF's throttles, their history kept in Redis in one round trip (api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.getenv("API_THROTTLE_ANON", "60/minute"),

@@ -21,6 +21,9 @@ STORAGES = {
 # Run background tasks in-line, so a test sees their effect at once.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API token cache is off, as without Redis; its own tests turn it on
+# (tests/api/test_token_cache.py): one test process shares its memory cache.
+API_TOKEN_CACHE_SECONDS = 0
 # Throttles are exercised by their own tests with small rates; everything else
 # must not trip over them.
 REST_FRAMEWORK = {

@@ -16,9 +16,14 @@ urlpatterns = [
 
 if settings.HELPDESK_BENCH:
     # Bench only (bench/): the framework's ceiling, routed when HELPDESK_BENCH=True.
-    from helpdesk.instrumentation import CeilingView
+    from helpdesk.instrumentation import CeilingView, DatabaseCeilingList, DatabaseCeilingRow
 
-    urlpatterns.append(path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"))
+    urlpatterns += [
+        path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"),
+        # The database ceilings: a page of tickets, and one ticket, as bare DRF reads them.
+        path("bench/ceiling/db/tickets/", DatabaseCeilingList.as_view()),
+        path("bench/ceiling/db/tickets/<int:pk>/", DatabaseCeilingRow.as_view()),
+    ]
 
 handler400 = "helpdesk.error_pages.bad_request"
 handler403 = "helpdesk.error_pages.permission_denied"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.test import Client
 
 from accounts import services
@@ -20,6 +21,16 @@ pytestmark = pytest.mark.django_db
 NEW = "a-brand-new-passphrase-19"
 
 
+@pytest.fixture(autouse=True, params=[0, 300], ids=["uncached", "cached"])
+def _token_cache(request, settings):
+    # Every case with the API token cache off and on (accounts.token_cache): a
+    # token kept in the cache must stop working as soon as the password changes.
+    settings.API_TOKEN_CACHE_SECONDS = request.param
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def as_superuser(superuser) -> Client:
     client = Client()
@@ -29,6 +40,7 @@ def as_superuser(superuser) -> Client:
 
 def token_for(user: User) -> str:
     _, raw = services.create_api_token(user=user, name="Script")
+    assert works(raw)  # and, with the cache on, now kept in it
     return raw
 
 

@@ -44,6 +44,25 @@ def test_the_deploy_checklist_warns_that_limits_are_per_process_without_redis():
     assert "REDIS_URL" in result.stdout + result.stderr
 
 
+def test_the_deploy_checklist_warns_that_a_token_cache_per_process_keeps_revoked_tokens():
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", API_TOKEN_CACHE_SECONDS="300", **without_redis)
+    assert "helpdesk.W003" in result.stdout + result.stderr
+
+
+def test_the_token_cache_is_on_with_redis_and_off_without():
+    script = "from django.conf import settings; print(settings.API_TOKEN_CACHE_SECONDS)"
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    assert manage("shell", "-c", script, **PRODUCTION).stdout.split()[-1] == "300"
+    assert manage("shell", "-c", script, **without_redis).stdout.split()[-1] == "0"
+
+
+def test_a_negative_token_cache_time_is_refused():
+    result = manage("check", API_TOKEN_CACHE_SECONDS="-1", **PRODUCTION)
+    assert result.returncode != 0
+    assert "API_TOKEN_CACHE_SECONDS" in result.stderr
+
+
 def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = manage("check")
     assert result.returncode != 0

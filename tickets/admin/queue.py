@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import F, Q
@@ -46,6 +47,16 @@ def ticket_number(term: str) -> int | None:
         return None
     number = int(digits)
     return number if is_ticket_id(number) else None
+
+
+# A choice's label, as get_status_display() and get_priority_display() give it:
+# they build the field's dict of choices anew on each call, twice a row.
+STATUS_LABELS = dict(Ticket.Status.choices)
+PRIORITY_LABELS = dict(Ticket.Priority.choices)
+
+
+def _label(labels: dict, value: str) -> str:
+    return str(labels.get(value, value))
 
 
 def _when(value: datetime | None) -> str:
@@ -144,6 +155,17 @@ class QueueAdmin(OfferedFiltersOnly):
 
     # --- the columns --------------------------------------------------------
 
+    def action_checkbox(self, obj: Ticket) -> str:
+        # Django's markup for the row's checkbox, made here: Django renders it
+        # through the form widgets' templates, once per row, a sixth of the
+        # queue's time at 50 rows (docs/BENCHMARKS.md). A test compares the two.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
     @admin.display(description="#", ordering="id")
     def number(self, ticket: Ticket) -> str:
         return f"#{ticket.pk}"
@@ -152,7 +174,11 @@ class QueueAdmin(OfferedFiltersOnly):
     def status_badge(self, ticket: Ticket) -> str:
         return render_to_string(
             "includes/status_badge.html",
-            {"status": ticket.status, "label": ticket.get_status_display(), "console": True},
+            {
+                "status": ticket.status,
+                "label": _label(STATUS_LABELS, ticket.status),
+                "console": True,
+            },
         )
 
     @admin.display(description=gettext_lazy("Priority"), ordering="priority_rank")
@@ -160,7 +186,7 @@ class QueueAdmin(OfferedFiltersOnly):
         return format_html(
             '<span class="hd-badge hd-priority-{}">{}</span>',
             ticket.priority,
-            ticket.get_priority_display(),
+            _label(PRIORITY_LABELS, ticket.priority),
         )
 
     @admin.display(description=gettext_lazy("Assignee"), ordering="assignee__username")

@@ -1,0 +1,82 @@
+"""API token look-ups kept in the shared cache, and forgotten the moment anything changes.
+
+Checking a token costs a query (the token with its user) on every API request,
+a fifth of a list's time (docs/BENCHMARKS.md). With API_TOKEN_CACHE_SECONDS set
+(the default when REDIS_URL is: a cache every app process shares), the token
+found for a key hash is kept in the cache, tagged with a *generation*: a random
+value under one key of its own. Anything that could change the answer, by any
+path through the ORM, sets a new generation at once and again when its
+transaction commits, and every kept token is stale from then on:
+
+- a user saved or deleted (deactivated, made staff or not, a new password hash,
+  a new username or language, a sign-in's `last_login`);
+- a token saved or deleted (revoked one by one or all at once, by a password
+  change, in the console, or with its user);
+- a change to a user's groups or permissions.
+
+A look-up reads its entry and the generation in one round trip; it keeps what
+it found in the database under the generation it read *before* the query, so
+an answer read while a change was being committed is never kept as current.
+Only tokens found are kept (random keys sent by anyone fill nothing), each for
+API_TOKEN_CACHE_SECONDS at most: the bound on what a raw SQL UPDATE of users or
+tokens, which sends no signal and which nothing here makes, could leave stale.
+
+Off (0) without a shared cache: a per-process cache could not tell the other
+processes that a token was revoked (helpdesk.W003 says so if it is set anyway).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from accounts.models import ApiToken
+
+GENERATION = "api-token:generation"
+PREFIX = "api-token:"
+
+
+def enabled() -> bool:
+    return settings.API_TOKEN_CACHE_SECONDS > 0
+
+
+def lookup(key_hash: str) -> tuple[ApiToken | None, str | None]:
+    """The kept token for this key hash if it is current; and the generation to keep one under."""
+    found = cache.get_many([PREFIX + key_hash, GENERATION])
+    generation = found.get(GENERATION)
+    entry = found.get(PREFIX + key_hash)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return entry[1], generation
+    if generation is None:
+        # None yet (or evicted): start one. add() is atomic, so of two processes
+        # starting one at once, both go on with the one that won.
+        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION)
+    return None, generation
+
+
+def keep(key_hash: str, token: ApiToken, generation: str | None) -> None:
+    """Keep the token found under the generation read before looking it up."""
+    if generation is not None:
+        cache.set(PREFIX + key_hash, (generation, token), settings.API_TOKEN_CACHE_SECONDS)
+
+
+def forget_all() -> None:
+    """Make every kept token stale: now, and again once the change being made is committed.
+
+    Now, so that nothing kept before the change is used again; after the commit,
+    so that nothing read from the database between now and then (still the old
+    rows) is kept as current either.
+    """
+    if enabled():
+        _new_generation()
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
