@@ -376,6 +376,9 @@ HELPDESK_EMAIL_ADDRESS = os.getenv("HELPDESK_EMAIL_ADDRESS", "").strip().lower()
 # password); False refuses such mail instead.
 HELPDESK_EMAIL_UNKNOWN_SENDERS = envbool("HELPDESK_EMAIL_UNKNOWN_SENDERS", "True")
 HELPDESK_EMAIL_MAX_BYTES = envint("HELPDESK_EMAIL_MAX_BYTES", str(25 * 1024 * 1024))
+# Tries at processing one message before it is recorded as failed (a message
+# that stops its worker every time must not be handed on for ever).
+HELPDESK_EMAIL_MAX_ATTEMPTS = envint("HELPDESK_EMAIL_MAX_ATTEMPTS", "5")
 # A staff reply whose first line is this becomes an internal note.
 HELPDESK_EMAIL_NOTE_MARKER = os.getenv("HELPDESK_EMAIL_NOTE_MARKER", "#note").strip()
 # New tickets by email per sender address ("N/m", "N/h", "N/d"), counted in the database.

@@ -135,20 +135,49 @@ def requeue(*, mails: QuerySet[InboundMail]) -> list[int]:
 
 
 @transaction.atomic
-def claim(*, inbound_id: int) -> InboundMail | None:
-    """The message, locked for processing, if it is still queued; else None.
+def count_attempt(*, inbound_id: int) -> bool:
+    """Count a try at processing a queued message, in a transaction of its own; whether to try.
 
-    Call it inside the transaction that also records the outcome: the lock is
-    what keeps two workers from processing one message.
+    The count commits before processing starts, so a message that stops its
+    worker every time (killed, out of memory) still counts its tries; after
+    HELPDESK_EMAIL_MAX_ATTEMPTS it is recorded as failed, for staff to see,
+    instead of being handed to the next worker for ever.
     """
     mail = (
         InboundMail.objects.select_for_update(skip_locked=True)
         .filter(pk=inbound_id, outcome=Outcome.QUEUED)
         .first()
     )
-    if mail is not None:
-        mail.attempts += 1
-    return mail
+    if mail is None:
+        return True  # done, or another worker has it: process() will see
+    limit = settings.HELPDESK_EMAIL_MAX_ATTEMPTS
+    if mail.attempts >= limit:
+        mail.outcome = Outcome.FAILED
+        mail.error = _(
+            "Given up after %(count)s attempts: processing never finished "
+            "(the worker stopped each time)."
+        ) % {"count": mail.attempts}
+        mail.processed_at = timezone.now()
+        mail.save(update_fields=["outcome", "error", "processed_at"])
+        return False
+    mail.attempts += 1
+    mail.save(update_fields=["attempts"])
+    return True
+
+
+@transaction.atomic
+def claim(*, inbound_id: int) -> InboundMail | None:
+    """The message, locked for processing, if it is still queued; else None.
+
+    Call it inside the transaction that also records the outcome: the lock is
+    what keeps two workers from processing one message. The try was counted
+    before, by count_attempt.
+    """
+    return (
+        InboundMail.objects.select_for_update(skip_locked=True)
+        .filter(pk=inbound_id, outcome=Outcome.QUEUED)
+        .first()
+    )
 
 
 @transaction.atomic

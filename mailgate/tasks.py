@@ -54,4 +54,6 @@ def accept(*, raw: bytes, mailbox: str, size: int | None = None) -> tuple[Inboun
 @task()
 def process_inbound(inbound_id: int) -> str:
     """Route one stored message (mailgate.processing.process); its outcome."""
+    if not services.count_attempt(inbound_id=inbound_id):
+        return InboundMail.Outcome.FAILED
     return processing.process(inbound_id=inbound_id)

@@ -168,3 +168,29 @@ def test_the_sweep_queues_again_a_message_whose_task_was_lost(
     fresh.refresh_from_db()
     assert lost.outcome == Outcome.TICKET
     assert fresh.outcome == Outcome.QUEUED
+
+
+def test_a_message_that_stops_its_worker_every_time_is_given_up(
+    db, reporter, monkeypatch, settings
+):
+    from mailgate import processing, tasks
+
+    settings.HELPDESK_EMAIL_MAX_ATTEMPTS = 3
+    mail, _created = tasks.accept(raw=make_mail(subject="poison"), mailbox="pipe")
+    calls = []
+
+    def dies(raw):
+        # What a worker killed mid-message leaves: nothing of its transaction.
+        calls.append(raw)
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(processing, "route", dies)
+    for _ in range(3):
+        with pytest.raises(SystemExit):
+            tasks.process_inbound.call(mail.pk)
+    # The sweep queues it again: the fourth time it is not tried, but given up.
+    tasks.process_inbound.call(mail.pk)
+    mail.refresh_from_db()
+    assert len(calls) == 3
+    assert (mail.outcome, mail.attempts) == (Outcome.FAILED, 3)
+    assert "3 attempts" in mail.error
