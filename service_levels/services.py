@@ -164,6 +164,10 @@ def _warning_targets(ticket: Ticket) -> list[tuple[str, datetime]]:
     ]
 
 
+# How long an unsent warning waits before run_rules queues it again.
+WARNING_RETRY_AFTER = timedelta(minutes=5)
+
+
 def queue_warnings(*, now: datetime, batch_size: int = 500) -> int:
     """Record (once) and queue the warning emails due at `now`; return how many were new.
 
@@ -212,9 +216,21 @@ def queue_warnings(*, now: datetime, batch_size: int = 500) -> int:
                 continue
             for target, due in _warning_targets(ticket):
                 if due <= now and due > now - WARNING_LOOKBACK:
-                    rows.append(Warning(ticket=ticket, target=target, kind="breached", due_at=due))
+                    rows.append(
+                        Warning(
+                            ticket=ticket,
+                            target=target,
+                            kind="breached",
+                            due_at=due,
+                            created_at=now,
+                        )
+                    )
                 elif now < due <= now + window:
-                    rows.append(Warning(ticket=ticket, target=target, kind="soon", due_at=due))
+                    rows.append(
+                        Warning(
+                            ticket=ticket, target=target, kind="soon", due_at=due, created_at=now
+                        )
+                    )
         if rows:
             with transaction.atomic():
                 known = set(
@@ -235,6 +251,14 @@ def queue_warnings(*, now: datetime, batch_size: int = 500) -> int:
         last = (batch[-1].sla_next_due, batch[-1].pk)
         if len(batch) < batch_size:
             break
+    # Warnings recorded a while ago and still unsent: their send failed (the
+    # mail server refused) or their task was lost. Queue them again.
+    for pk in Warning.objects.filter(
+        sent_at__isnull=True,
+        created_at__lte=now - WARNING_RETRY_AFTER,
+        created_at__gt=now - WARNING_LOOKBACK,
+    ).values_list("pk", flat=True)[:batch_size]:
+        tasks.queue_warning(pk)
     return new
 
 

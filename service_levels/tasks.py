@@ -37,8 +37,17 @@ def send_warning(warning_id: int) -> int:
     from service_levels.models import Warning
 
     warning = Warning.objects.select_related("ticket__assignee").filter(pk=warning_id).first()
-    if warning is None or not services.mark_warning_sent(warning_id=warning_id, now=timezone.now()):
-        return 0
+    # Claimed and sent in one transaction: if the mail server refuses, the claim
+    # is undone and a later run_rules queues the warning again.
+    with transaction.atomic():
+        if warning is None or not services.mark_warning_sent(
+            warning_id=warning_id, now=timezone.now()
+        ):
+            return 0
+        return _send(warning)
+
+
+def _send(warning) -> int:
     ticket = warning.ticket
     sent = 0
     for person in recipients(ticket):

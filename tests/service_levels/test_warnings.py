@@ -71,3 +71,16 @@ def test_no_warning_outside_business_hours_for_a_business_hours_policy(
     run(2026, 6, 1, 16, 40)  # the "soon" one, in hours
     assert run(2026, 6, 1, 17, 5) == []  # breached, but the office is closed
     assert len(run(2026, 6, 2, 9, 1)) == 1  # told when it opens
+
+
+def test_a_warning_the_mail_server_refused_is_sent_by_a_later_run(run, assigned, agent, settings):
+    working = settings.MAILERS
+    settings.MAILERS = {"default": {"BACKEND": "tests.operations.broken_mail.EmailBackend"}}
+    assert run(2026, 6, 1, 9, 31) == []  # the mail server refused it
+
+    settings.MAILERS = working
+    assert run(2026, 6, 1, 9, 33) == []  # a failed send is retried after a pause
+    again = run(2026, 6, 1, 9, 40)
+    assert [m.to for m in again] == [[agent.email]]
+    assert "falls due for its first reply" in again[0].body
+    assert run(2026, 6, 1, 9, 50) == []
