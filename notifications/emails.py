@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.models import EmailDelivery, NotificationKind
 from notifications.replies import inbound_address, reply_address
 from tickets import workflow
+from tickets.models import Ticket
 
 SUBJECT_MAX = 150
 # A digest shows this many of the events it covers; the ticket page has the rest.
@@ -70,6 +71,19 @@ def language_of(delivery: EmailDelivery) -> str:
     return delivery.recipient.language or settings.LANGUAGE_CODE
 
 
+def ticket_subject(ticket: Ticket) -> str:
+    """The subject of every email about `ticket`, in the active language: "[#123] Subject"."""
+    # Subjects are single-line plain text (the services see to it); stay safe
+    # with rows written before that rule or by the bulk loader.
+    one_line = " ".join(ticket.subject.split())
+    # Translators: an email's subject. Keep "[#%(number)s]" before the subject: mail
+    # programs and people recognise a ticket's emails by it.
+    subject = _("[#%(number)s] %(subject)s") % {"number": ticket.pk, "subject": one_line}
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1] + "…"
+    return subject
+
+
 def build_email(delivery: EmailDelivery) -> EmailMultiAlternatives:
     """The email of `delivery`, subject to footer in its recipient's language."""
     language = language_of(delivery)
@@ -100,14 +114,7 @@ def _build_email(delivery: EmailDelivery, language: str) -> EmailMultiAlternativ
         # The line above which mailgate keeps a reply (mailgate.quotes.MARKER).
         "reply_marker": bool(inbound_address()),
     }
-    # Subjects are single-line plain text (the services see to it); stay safe
-    # with rows written before that rule or by the bulk loader.
-    one_line = " ".join(ticket.subject.split())
-    # Translators: an email's subject. Keep "[#%(number)s]" before the subject: mail
-    # programs and people recognise a ticket's emails by it.
-    subject = _("[#%(number)s] %(subject)s") % {"number": ticket.pk, "subject": one_line}
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1] + "…"
+    subject = ticket_subject(ticket)
     root = thread_root_id(ticket.pk)
     headers = {
         "Message-ID": message_id(delivery),

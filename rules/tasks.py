@@ -9,7 +9,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+from notifications.emails import ticket_subject
 
 
 def queue_reminder(ticket_id: int) -> None:
@@ -36,10 +37,9 @@ def send_reminder(ticket_id: int) -> str:
             "ticket_url": settings.SITE_URL + reverse("tickets:detail", args=[ticket.pk]),
             "site_name": settings.SITE_NAME,
         }
-        one_line = " ".join(ticket.subject.split())
-        subject = _("[#%(number)s] %(subject)s") % {"number": ticket.pk, "subject": one_line}
+        subject = ticket_subject(ticket)
         email = EmailMultiAlternatives(
-            subject=subject[:200],
+            subject=subject,
             body=render_to_string("rules/reminder.txt", context),
             to=[reporter.email],
             headers={"Auto-Submitted": "auto-generated", "Content-Language": language},

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.emails import ticket_subject
+
 
 def queue_warning(warning_id: int) -> None:
     transaction.on_commit(lambda: send_warning.enqueue(warning_id), robust=True)
@@ -65,10 +67,9 @@ def _send(warning) -> int:
                 + reverse("admin:tickets_ticket_change", args=[ticket.pk]),
                 "site_name": settings.SITE_NAME,
             }
-            one_line = " ".join(ticket.subject.split())
-            subject = _("[#%(number)s] %(subject)s") % {"number": ticket.pk, "subject": one_line}
+            subject = ticket_subject(ticket)
             email = EmailMultiAlternatives(
-                subject=subject[:200],
+                subject=subject,
                 body=render_to_string("service_levels/warning.txt", context),
                 to=[person.email],
                 headers={"Auto-Submitted": "auto-generated"},
