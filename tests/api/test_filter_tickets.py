@@ -239,3 +239,25 @@ def test_a_single_valued_parameter_given_twice_is_refused(as_agent, tickets):
     body = problem(as_agent.get(f"{TICKETS}?q=a&q=b"), 400, "invalid")
 
     assert "q" in body["errors"]
+
+
+def test_plain_status_and_priority_filters_skip_building_the_filter_form(
+    as_agent, tickets, monkeypatch
+):
+    # The FilterSet's form costs a fifth of a filtered list's time; valid
+    # choices alone do not need it (anything else still goes through it).
+    import django_filters
+
+    built = []
+    real_init = django_filters.FilterSet.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(django_filters.FilterSet, "__init__", counting)
+    response = as_agent.get(f"{TICKETS}?status=open,pending&priority=high")
+    assert ids(response) == {tickets["open"].pk}
+    assert built == []
+    problem(as_agent.get(TICKETS, {"status": "opened"}), 400, "invalid")
+    assert len(built) == 1

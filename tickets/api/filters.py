@@ -184,9 +184,35 @@ class TicketFilter(django_filters.FilterSet):
     # or a cursor, and an empty one is a mistake to point out.
     MAY_BE_EMPTY = frozenset({"q"})
 
+    # Filters that are a plain "any of these values": valid values alone need no form.
+    PLAIN_CHOICES = {
+        "status": frozenset(Ticket.Status.values),
+        "priority": frozenset(Ticket.Priority.values),
+    }
+
     class Meta:
         model = Ticket
         fields: list[str] = []
+
+    @classmethod
+    def plain_choices(cls, params: Any) -> dict[str, list[str]] | None:
+        """`{name: values}` when the asked filters are only valid plain choices, else None.
+
+        What the FilterSet would do for them (ChoicesFilter, read by
+        CommaSeparatedWidget), without building and validating its form: a fifth
+        of a filtered list's time. Anything else, errors included, is None: the
+        FilterSet answers it, with its own messages.
+        """
+        asked = cls.base_filters.keys() & params.keys()
+        if not asked or not asked <= cls.PLAIN_CHOICES.keys():
+            return None
+        chosen = {}
+        for name in asked:
+            values = CommaSeparatedWidget().value_from_datadict(params, {}, name)
+            if not values or not cls.PLAIN_CHOICES[name].issuperset(values):
+                return None
+            chosen[name] = values
+        return chosen
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

@@ -114,7 +114,13 @@ class TicketViewSet(
     def filter_queryset(self, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         # No filter asked for: skip building and validating the FilterSet's form,
         # a tenth of the unfiltered list's time, for a queryset it would not change.
-        if TicketFilter.base_filters.keys().isdisjoint(self.request.query_params.keys()):
+        params = self.request.query_params
+        if TicketFilter.base_filters.keys().isdisjoint(params.keys()):
+            return queryset
+        # Only valid statuses and priorities asked for: the same filter, without the form.
+        if (chosen := TicketFilter.plain_choices(params)) is not None:
+            for name, values in chosen.items():
+                queryset = queryset.filter(**{f"{name}__in": values})
             return queryset
         return super().filter_queryset(queryset)
 
