@@ -59,7 +59,12 @@ def render(run: dict[str, Any], args: argparse.Namespace) -> str:
         f"(1 thread, {args.connections} connections).",
         f"- Each endpoint: {args.warmup:g} s warm-up, then the best of {args.repeat} runs of "
         f"{args.duration:g} s under load"
-        + (f", each after {args.paired:g} s of the ceiling" if args.paired else "")
+        + (
+            f", each after {args.paired:g} s of the in-memory ceiling (and, for reads, "
+            f"{args.paired:g} s of the database ceiling doing the same reads)"
+            if args.paired
+            else ""
+        )
         + (f", then {args.single:g} s with one client (reads)" if args.single else "")
         + ". Data: `seed_load --tickets N --messages-per-ticket 2` (N/100 end users).",
         "",
