@@ -201,7 +201,9 @@ class Command(BaseCommand):
             Scenario("admin", "changelist, page 3", "/admin/tickets/ticket/?p=3", "staff"),
             Scenario("admin", "status=new", "/admin/tickets/ticket/?status=new", "staff"),
             Scenario("admin", "status=active", "/admin/tickets/ticket/?status=active", "staff"),
-            Scenario("admin", "priority=urgent", "/admin/tickets/ticket/?priority=urgent", "staff"),
+            Scenario(
+                "admin", "priority=urgent", "/admin/tickets/ticket/?priority__exact=urgent", "staff"
+            ),
             Scenario("admin", "assignee=me", "/admin/tickets/ticket/?assignee=me", "staff"),
             Scenario("admin", "assignee=none", "/admin/tickets/ticket/?assignee=none", "staff"),
             Scenario(
