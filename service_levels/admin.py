@@ -19,8 +19,8 @@ class SettingsAdmin(OfferedFiltersOnly):
         messages.info(
             request,
             gettext(
-                "New tickets and every change follow the new settings at once; run "
-                "'manage.py repair_sla' to bring the due times of open tickets up to date."
+                "New tickets and every change follow the new settings at once; the due "
+                "times of open tickets are being brought up to date in the background."
             ),
         )
 

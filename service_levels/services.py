@@ -129,6 +129,19 @@ def repair(ticket_ids: Iterable[int]) -> int:
     return len(tickets)
 
 
+def repair_all(*, everything: bool = False, batch: int = 500) -> int:
+    """repair() every ticket in progress (or `everything`), in batches; how many it saved."""
+    tickets = Ticket.objects.order_by("pk")
+    if not everything:
+        tickets = tickets.filter(status__in=ACTIVE_STATUSES)
+    last = 0
+    done = 0
+    while ids := list(tickets.filter(pk__gt=last).values_list("pk", flat=True)[:batch]):
+        done += repair(ids)
+        last = ids[-1]
+    return done
+
+
 def forget_policies() -> None:
     """Drop the cached policies: the next read loads them again."""
     cache.delete(selectors.CACHE_KEY)
@@ -136,15 +149,21 @@ def forget_policies() -> None:
 
 @transaction.atomic
 def save_settings(obj: models.Model) -> None:
-    """Save a policy or calendar from the console; the cached policies are dropped (apps.py)."""
+    """Save a policy or calendar from the console; the cached policies are dropped (apps.py).
+
+    The open tickets' due times are then rebuilt by the worker, in batches: they
+    were derived with the old settings.
+    """
     obj.full_clean()
     obj.save()
+    tasks.queue_repair()
 
 
 @transaction.atomic
 def delete_settings(obj: models.Model) -> None:
-    """Delete a policy (its tickets keep no policy until repair_sla) or an unused calendar."""
+    """Delete a policy (its open tickets are then rebuilt with the others) or an unused calendar."""
     obj.delete()
+    tasks.queue_repair()
 
 
 # How far back the warnings look for targets that breached: a run that comes

@@ -14,6 +14,19 @@ from django.utils.translation import gettext as _
 from notifications.emails import ticket_subject
 
 
+def queue_repair() -> None:
+    """Once the settings' change commits, rebuild the open tickets' due times."""
+    transaction.on_commit(lambda: repair_open_tickets.enqueue(), robust=True)
+
+
+@task()
+def repair_open_tickets() -> int:
+    """The open tickets' service level fields, rebuilt from their trails (as repair_sla)."""
+    from service_levels import services
+
+    return services.repair_all()
+
+
 def queue_warning(warning_id: int) -> None:
     transaction.on_commit(lambda: send_warning.enqueue(warning_id), robust=True)
 

@@ -171,3 +171,30 @@ def test_a_ticket_without_a_state_gets_one_from_its_trail_on_its_next_change(
     assert ticket.sla_state["start"] == "2026-06-01T09:00:00+00:00"
     assert ticket.sla_resolution_due == utc(2026, 6, 1, 13)
     assert ticket.sla_first_reply_due is None
+
+
+def test_editing_a_policy_in_the_console_brings_open_tickets_up_to_date(
+    fixed_clock, reporter, superuser, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    fixed_clock.at(2026, 6, 1, 9)
+    ticket = services.report_issue(reporter=reporter, description="Down", priority="urgent")
+    assert ticket.sla_first_reply_due == utc(2026, 6, 1, 10)
+    policy = Policy.objects.get(name="Urgent")
+    console = Client()
+    console.force_login(superuser)
+    page = console.get(f"/admin/service_levels/policy/{policy.pk}/change/")
+    data = {
+        name: value
+        for name, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data.update(first_reply_minutes=30, calendar=policy.calendar_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = console.post(f"/admin/service_levels/policy/{policy.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.sla_first_reply_due == utc(2026, 6, 1, 9, 30)

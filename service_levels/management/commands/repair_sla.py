@@ -1,8 +1,8 @@
 """Rebuild the tickets' service level fields from their audit trails.
 
-Run it after changing a policy or a calendar (the due times of tickets already
-open are derived with the old targets until then), or after loading tickets
-without the services. Works in batches of tickets still in progress by default.
+The console queues the same for the open tickets whenever a policy or a
+calendar is saved or deleted; run it after loading tickets without the
+services (seed_load), or with --all for closed tickets too. Works in batches.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from service_levels import services
-from tickets.models import Ticket
-from tickets.workflow import ACTIVE_STATUSES
 
 
 class Command(BaseCommand):
@@ -27,16 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         batch = max(1, min(options["batch"], 10_000))
-        tickets = Ticket.objects.order_by("pk")
-        if not options["all"]:
-            tickets = tickets.filter(status__in=ACTIVE_STATUSES)
-        last = 0
-        done = 0
-        while True:
-            ids = list(tickets.filter(pk__gt=last).values_list("pk", flat=True)[:batch])
-            if not ids:
-                break
-            done += services.repair(ids)
-            last = ids[-1]
+        done = services.repair_all(everything=options["all"], batch=batch)
         if options["verbosity"]:
             self.stdout.write(f"{done} tickets repaired.")
