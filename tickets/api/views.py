@@ -17,6 +17,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import rows
 from api.query_params import check_query_params
 from api.views import ApiViewMixin
 from macros import services as macros
@@ -135,7 +136,15 @@ class TicketViewSet(
             repeatable=TicketFilter.REPEATABLE,
             may_be_empty=TicketFilter.MAY_BE_EMPTY,
         )
-        return super().list(request, *args, **kwargs)
+        serializer = self.get_serializer(many=True)
+        # The page as rows, not models, when the serializer says what it reads.
+        queryset = rows.read_as_rows(
+            self.filter_queryset(self.get_queryset()),
+            serializer.child,
+            also=(field for field, _ in self.paginator.ordering_fields.values()),
+        )
+        serializer.instance = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer.data)
 
     def create(self, request: Request) -> Response:
         serializer = inputs.TicketCreateSerializer(data=_form_input(request))
