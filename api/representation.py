@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,25 @@ def _how(field: serializers.Field) -> int:
     return _BY_FIELD
 
 
+def datetime_text() -> Callable[[datetime | None], str | None]:
+    """A date as DRF's DateTimeField writes it, in the current time zone; None stays None.
+
+    The time zone is looked up once, when this is called: use it for one answer.
+    """
+    tz = timezone.get_current_timezone() if settings.USE_TZ else None
+    field = serializers.DateTimeField()
+
+    def text(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if type(value) is datetime and value.tzinfo and tz:
+            iso = value.astimezone(tz).isoformat()
+            return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
+        return field.to_representation(value)
+
+    return text
+
+
 class ReadOnlyRepresentation:
     """DRF's `to_representation` for output-only serializers, without its per-field toll.
 
@@ -63,7 +83,11 @@ class ReadOnlyRepresentation:
         if built is None:
             built = super().get_fields()
             cls._built_fields = built
-        return copy.deepcopy(built)
+        # Shallow copies, bound afresh to this instance: DRF's deepcopy makes
+        # each field anew from its arguments (its __deepcopy__), the cost of a
+        # serializer's fields a hundred times over for fields that output-only
+        # serializers never change after binding.
+        return {name: copy.copy(field) for name, field in built.items()}
 
     def _read_plan(self) -> tuple[Any, list[tuple[str, str | None, serializers.Field, int]]]:
         plan = self.__dict__.get("_plan")
