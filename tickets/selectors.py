@@ -16,9 +16,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def visible_tickets(user: User | AnonymousUser) -> QuerySet[Ticket]:
-    """The tickets `user` may see: their own, or every ticket for staff."""
-    tickets = Ticket.objects.select_related("reporter", "assignee")
+def visible_tickets(user: User | AnonymousUser, tickets: QuerySet | None = None) -> QuerySet:
+    """The tickets `user` may see: their own, or every ticket for staff.
+
+    Of `tickets` if given (the tickets read as rows, say: api/rows.py), else of
+    all tickets, each with its reporter and assignee.
+    """
+    if tickets is None:
+        tickets = Ticket.objects.select_related("reporter", "assignee")
     if not user.is_authenticated or not user.is_active:
         return tickets.none()
     if workflow.is_helpdesk_staff(user):

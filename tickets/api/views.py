@@ -109,8 +109,8 @@ class TicketViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = [DjangoFilterBackend]
 
-    def get_queryset(self) -> QuerySet[Ticket]:
-        return selectors.visible_tickets(self.request.user)
+    def get_queryset(self, tickets: QuerySet | None = None) -> QuerySet[Ticket]:
+        return selectors.visible_tickets(self.request.user, tickets)
 
     def filter_queryset(self, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         # No filter asked for: skip building and validating the FilterSet's form,
@@ -138,12 +138,13 @@ class TicketViewSet(
         )
         serializer = self.get_serializer(many=True)
         # The page as rows, not models, when the serializer says what it reads.
-        queryset = rows.read_as_rows(
-            self.filter_queryset(self.get_queryset()),
+        as_rows = rows.rows_of(
+            Ticket,
             serializer.child,
-            also=(field for field, _ in self.paginator.ordering_fields.values()),
+            also=tuple(field for field, _ in self.paginator.ordering_fields.values()),
         )
-        serializer.instance = self.paginate_queryset(queryset)
+        tickets = self.get_queryset() if as_rows is None else self.get_queryset(as_rows)
+        serializer.instance = self.paginate_queryset(self.filter_queryset(tickets))
         return self.get_paginated_response(serializer.data)
 
     def create(self, request: Request) -> Response:
