@@ -24,12 +24,18 @@ _AS_IS_FIELDS = frozenset(
 )
 _PLAIN_TYPES = frozenset({str, int, bool})
 # How ReadOnlyRepresentation renders a field's value.
-_AS_IS, _ISO_DATETIME, _BY_FIELD = range(3)
+_AS_IS, _ISO_DATETIME, _BY_FIELD, _METHOD = range(4)
 
 
 def _how(field: serializers.Field) -> int:
     if type(field) in _AS_IS_FIELDS:
         return _AS_IS
+    if type(field) is serializers.BigIntegerField and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+    ):
+        return _AS_IS
+    if type(field) is serializers.SerializerMethodField:
+        return _METHOD
     if (
         type(field) is serializers.DateTimeField
         and not hasattr(field, "timezone")
@@ -100,7 +106,8 @@ class ReadOnlyRepresentation:
                     if len(field.source_attrs) == 1
                     and not isinstance(field, serializers.RelatedField)
                     else None,
-                    field,
+                    # A method field's method, bound: it takes the object itself.
+                    getattr(self, field.method_name) if _how(field) == _METHOD else field,
                     _how(field),
                 )
                 for field in self._readable_fields
@@ -113,6 +120,9 @@ class ReadOnlyRepresentation:
         tz, steps = self._read_plan()
         ret = {}
         for name, attr, field, how in steps:
+            if how == _METHOD:
+                ret[name] = field(instance)
+                continue
             value = field.get_attribute(instance) if attr is None else getattr(instance, attr)
             if value is None:
                 ret[name] = None
