@@ -31,8 +31,11 @@ def visible_tickets(user: User | AnonymousUser, tickets: QuerySet | None = None)
     return tickets.filter(reporter=user)
 
 
-def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
-    """The ticket with this id if `user` may see it; TicketNotFound otherwise."""
+def get_visible_ticket(user: User | AnonymousUser, pk: Any, tickets: QuerySet | None = None) -> Any:
+    """The ticket with this id if `user` may see it; TicketNotFound otherwise.
+
+    One of `tickets` if given (as visible_tickets takes them), else a Ticket.
+    """
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -40,7 +43,7 @@ def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
     if not is_ticket_id(pk):
         raise TicketNotFound()
     try:
-        return visible_tickets(user).get(pk=pk)
+        return visible_tickets(user, tickets).get(pk=pk)
     except Ticket.DoesNotExist:
         raise TicketNotFound() from None
 

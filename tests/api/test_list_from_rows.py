@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api import rows
-from tests.api.conftest import TICKETS
+from tests.api.conftest import TICKETS, ticket_url
 from tests.files import content, png_bytes
 from tests.factories import make_ticket
 from tickets import services
@@ -119,6 +119,33 @@ def test_reporter_lists_are_what_the_models_gave(as_reporter, varied_tickets, mo
     assert {tuple(t["allowed_transitions"]) for t in listed} >= {("resolved",), ("open",)}
 
 
+def _tickets_one_by_one(client) -> list:
+    answers = [client.get(ticket_url(ticket)) for ticket in Ticket.objects.order_by("id")]
+    # A 404's problem names its request (a new id each time): its status is compared.
+    return [
+        (a.status_code, a.headers.get("ETag"), a.content if a.status_code == 200 else None)
+        for a in answers
+    ]
+
+
+def test_each_ticket_is_what_the_model_gave(as_agent, as_reporter, varied_tickets, models_only):
+    served = [_tickets_one_by_one(client) for client in (as_agent, as_reporter)]
+    models_only()
+
+    assert served == [_tickets_one_by_one(client) for client in (as_agent, as_reporter)]
+    # Staff see all five, the reporter her three and 404 for the others.
+    assert [status for status, _, _ in served[0]] == [200] * 5
+    assert sorted(status for status, _, _ in served[1]) == [200, 200, 200, 404, 404]
+
+
+def test_an_unchanged_ticket_is_304_read_as_a_row(as_agent, varied_tickets):
+    first = as_agent.get(ticket_url(varied_tickets))
+    again = as_agent.get(ticket_url(varied_tickets), HTTP_IF_NONE_MATCH=first.headers["ETag"])
+
+    assert again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"] == f'"{varied_tickets.version}"'
+
+
 def test_the_list_builds_no_ticket_or_user_instances(as_agent, varied_tickets):
     built = []
 
@@ -128,12 +155,14 @@ def test_the_list_builds_no_ticket_or_user_instances(as_agent, varied_tickets):
     post_init.connect(count)
     try:
         answer = as_agent.get(TICKETS)
+        one = as_agent.get(ticket_url(varied_tickets))
     finally:
         post_init.disconnect(count)
 
     assert len(answer.json()["results"]) == 5
+    assert one.json()["id"] == varied_tickets.pk
     assert "Ticket" not in built
-    assert built.count("User") <= 1  # the caller's own, at most
+    assert built.count("User") <= 2  # the caller's own, at most, per request
 
 
 class _Unplanned(TicketSerializer):

@@ -155,10 +155,14 @@ class TicketViewSet(
         return _ticket_response(request, ticket, status=201, headers={"Location": location})
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        ticket = selectors.get_visible_ticket(request.user, pk)
+        serializer = self.get_serializer()
+        # The ticket as a row, not a model, as the list reads it.
+        ticket = selectors.get_visible_ticket(request.user, pk, rows.rows_of(Ticket, serializer))
         if not_modified(request, ticket):
             return Response(status=304, headers={"ETag": etag(ticket)})
-        return _ticket_response(request, ticket)
+        _with_report_files([ticket])
+        serializer.instance = ticket
+        return Response(serializer.data, headers={"ETag": etag(ticket)})
 
     def partial_update(self, request: Request, pk: str) -> Response:
         serializer = inputs.TicketUpdateSerializer(data=request.data, context={"request": request})
