@@ -19,8 +19,8 @@ from rest_framework import serializers
 
 from api import rows
 from tests.api.conftest import TICKETS, ticket_url
-from tests.files import content, png_bytes
 from tests.factories import make_ticket
+from tests.files import content, png_bytes
 from tickets import services
 from tickets.api.serializers import TicketSerializer
 from tickets.models import Ticket
