@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,12 +24,18 @@ _AS_IS_FIELDS = frozenset(
 )
 _PLAIN_TYPES = frozenset({str, int, bool})
 # How ReadOnlyRepresentation renders a field's value.
-_AS_IS, _ISO_DATETIME, _BY_FIELD = range(3)
+_AS_IS, _ISO_DATETIME, _BY_FIELD, _METHOD = range(4)
 
 
 def _how(field: serializers.Field) -> int:
     if type(field) in _AS_IS_FIELDS:
         return _AS_IS
+    if type(field) is serializers.BigIntegerField and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+    ):
+        return _AS_IS
+    if type(field) is serializers.SerializerMethodField:
+        return _METHOD
     if (
         type(field) is serializers.DateTimeField
         and not hasattr(field, "timezone")
@@ -36,6 +43,25 @@ def _how(field: serializers.Field) -> int:
     ):
         return _ISO_DATETIME
     return _BY_FIELD
+
+
+def datetime_text() -> Callable[[datetime | None], str | None]:
+    """A date as DRF's DateTimeField writes it, in the current time zone; None stays None.
+
+    The time zone is looked up once, when this is called: use it for one answer.
+    """
+    tz = timezone.get_current_timezone() if settings.USE_TZ else None
+    field = serializers.DateTimeField()
+
+    def text(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if type(value) is datetime and value.tzinfo and tz:
+            iso = value.astimezone(tz).isoformat()
+            return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
+        return field.to_representation(value)
+
+    return text
 
 
 class ReadOnlyRepresentation:
@@ -63,7 +89,11 @@ class ReadOnlyRepresentation:
         if built is None:
             built = super().get_fields()
             cls._built_fields = built
-        return copy.deepcopy(built)
+        # Shallow copies, bound afresh to this instance: DRF's deepcopy makes
+        # each field anew from its arguments (its __deepcopy__), the cost of a
+        # serializer's fields a hundred times over for fields that output-only
+        # serializers never change after binding.
+        return {name: copy.copy(field) for name, field in built.items()}
 
     def _read_plan(self) -> tuple[Any, list[tuple[str, str | None, serializers.Field, int]]]:
         plan = self.__dict__.get("_plan")
@@ -76,7 +106,8 @@ class ReadOnlyRepresentation:
                     if len(field.source_attrs) == 1
                     and not isinstance(field, serializers.RelatedField)
                     else None,
-                    field,
+                    # A method field's method, bound: it takes the object itself.
+                    getattr(self, field.method_name) if _how(field) == _METHOD else field,
                     _how(field),
                 )
                 for field in self._readable_fields
@@ -89,6 +120,9 @@ class ReadOnlyRepresentation:
         tz, steps = self._read_plan()
         ret = {}
         for name, attr, field, how in steps:
+            if how == _METHOD:
+                ret[name] = field(instance)
+                continue
             value = field.get_attribute(instance) if attr is None else getattr(instance, attr)
             if value is None:
                 ret[name] = None

@@ -16,9 +16,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def visible_tickets(user: User | AnonymousUser) -> QuerySet[Ticket]:
-    """The tickets `user` may see: their own, or every ticket for staff."""
-    tickets = Ticket.objects.select_related("reporter", "assignee")
+def visible_tickets(user: User | AnonymousUser, tickets: QuerySet | None = None) -> QuerySet:
+    """The tickets `user` may see: their own, or every ticket for staff.
+
+    Of `tickets` if given (the tickets read as rows, say: api/rows.py), else of
+    all tickets, each with its reporter and assignee.
+    """
+    if tickets is None:
+        tickets = Ticket.objects.select_related("reporter", "assignee")
     if not user.is_authenticated or not user.is_active:
         return tickets.none()
     if workflow.is_helpdesk_staff(user):
@@ -26,8 +31,11 @@ def visible_tickets(user: User | AnonymousUser) -> QuerySet[Ticket]:
     return tickets.filter(reporter=user)
 
 
-def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
-    """The ticket with this id if `user` may see it; TicketNotFound otherwise."""
+def get_visible_ticket(user: User | AnonymousUser, pk: Any, tickets: QuerySet | None = None) -> Any:
+    """The ticket with this id if `user` may see it; TicketNotFound otherwise.
+
+    One of `tickets` if given (as visible_tickets takes them), else a Ticket.
+    """
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -35,7 +43,7 @@ def get_visible_ticket(user: User | AnonymousUser, pk: Any) -> Ticket:
     if not is_ticket_id(pk):
         raise TicketNotFound()
     try:
-        return visible_tickets(user).get(pk=pk)
+        return visible_tickets(user, tickets).get(pk=pk)
     except Ticket.DoesNotExist:
         raise TicketNotFound() from None
 

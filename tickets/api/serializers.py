@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from api.representation import ReadOnlyRepresentation
+from api.representation import ReadOnlyRepresentation, datetime_text
 from service_levels import selectors as service_levels
 from service_levels.clock import Target
 from tickets import workflow
@@ -42,6 +42,16 @@ class TicketUrlField(serializers.HyperlinkedIdentityField):
             if not found:
                 return url
             parts = self._url_parts = (f"{prefix}/", f"/{suffix}")
+        return f"{parts[0]}{pk}{parts[1]}"
+
+    def to_representation(self, value: Any) -> str | None:
+        # Once the URL's parts are known, the URL itself: DRF's wraps each one in
+        # a Hyperlink (a str that also keeps the object, for the browsable API,
+        # which this API does not serve) after its checks of the context.
+        parts = self.__dict__.get("_url_parts")
+        pk = getattr(value, "pk", None)
+        if parts is None or type(pk) is not int or self.context.get("format") is not None:
+            return super().to_representation(value)
         return f"{parts[0]}{pk}{parts[1]}"
 
 
@@ -98,8 +108,15 @@ class AttachmentsField(serializers.Field):
         self.attribute = attribute
 
     def to_representation(self, instance: Any) -> list[dict]:
-        files = getattr(instance, self.attribute, None) or []
-        return AttachmentSerializer(files, many=True, context=self.parent.context).data
+        files = getattr(instance, self.attribute, None)
+        if not files:
+            # Most tickets and messages have none: no serializer to build (a
+            # serializer per ticket was a seventh of the list's time).
+            return []
+        serializer = self.__dict__.get("_files")
+        if serializer is None:
+            serializer = self._files = AttachmentSerializer(context=self.parent.context)
+        return [serializer.to_representation(file) for file in files]
 
 
 class SlaSerializer(serializers.Serializer):
@@ -160,6 +177,23 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
             "sla",
         ]
         read_only_fields = fields
+        # What the fields that are not columns read off a ticket, so that a list
+        # can be read as rows (api/rows.py): the workflow's role and status, the
+        # count that says whether to look for files, the stored service levels.
+        row_reads = {
+            "allowed_transitions": ("status", "reporter_id"),
+            "attachments": ("attachment_count",),
+            "sla": (
+                "sla_policy_id",
+                "sla_first_reply_due",
+                "sla_next_reply_due",
+                "sla_resolution_due",
+                "sla_missed",
+                "sla_paused",
+                # The policy's name joined in, rather than the cached policies fetched.
+                "sla_policy__name",
+            ),
+        }
         extra_kwargs = {
             "version": {
                 "help_text": "Bumped by every change; the ETag of the ticket is this number."
@@ -189,15 +223,18 @@ class TicketSerializer(ReadOnlyRepresentation, serializers.ModelSerializer):
         # Read the cached policies and the time once per serializer: once per page.
         memo = self.__dict__.get("_sla_memo")
         if memo is None:
-            names = {rule.id: rule.name for rule in service_levels.policies()}
-            memo = self.__dict__["_sla_memo"] = (names, timezone.now(), serializers.DateTimeField())
-        names, now, moment = memo
-
-        def when(value: Any) -> str | None:
-            return None if value is None else moment.to_representation(value)
+            memo = self.__dict__["_sla_memo"] = (timezone.now(), datetime_text())
+        now, when = memo
+        if "sla_policy__name" in ticket.__dict__:  # read with the row (api/rows.py)
+            policy = ticket.sla_policy__name
+        else:
+            if (names := self.__dict__.get("_policy_names")) is None:
+                names = {rule.id: rule.name for rule in service_levels.policies()}
+                self._policy_names = names
+            policy = names.get(ticket.sla_policy_id)
 
         return {
-            "policy": names.get(ticket.sla_policy_id),
+            "policy": policy,
             "first_reply_due": when(ticket.sla_first_reply_due),
             "next_reply_due": when(ticket.sla_next_reply_due),
             "resolution_due": when(ticket.sla_resolution_due),

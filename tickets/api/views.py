@@ -17,6 +17,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import rows
 from api.query_params import check_query_params
 from api.views import ApiViewMixin
 from macros import services as macros
@@ -108,8 +109,8 @@ class TicketViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = [DjangoFilterBackend]
 
-    def get_queryset(self) -> QuerySet[Ticket]:
-        return selectors.visible_tickets(self.request.user)
+    def get_queryset(self, tickets: QuerySet | None = None) -> QuerySet[Ticket]:
+        return selectors.visible_tickets(self.request.user, tickets)
 
     def filter_queryset(self, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         # No filter asked for: skip building and validating the FilterSet's form,
@@ -135,7 +136,16 @@ class TicketViewSet(
             repeatable=TicketFilter.REPEATABLE,
             may_be_empty=TicketFilter.MAY_BE_EMPTY,
         )
-        return super().list(request, *args, **kwargs)
+        serializer = self.get_serializer(many=True)
+        # The page as rows, not models, when the serializer says what it reads.
+        as_rows = rows.rows_of(
+            Ticket,
+            serializer.child,
+            also=tuple(field for field, _ in self.paginator.ordering_fields.values()),
+        )
+        tickets = self.get_queryset() if as_rows is None else self.get_queryset(as_rows)
+        serializer.instance = self.paginate_queryset(self.filter_queryset(tickets))
+        return self.get_paginated_response(serializer.data)
 
     def create(self, request: Request) -> Response:
         serializer = inputs.TicketCreateSerializer(data=_form_input(request))
@@ -145,10 +155,14 @@ class TicketViewSet(
         return _ticket_response(request, ticket, status=201, headers={"Location": location})
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        ticket = selectors.get_visible_ticket(request.user, pk)
+        serializer = self.get_serializer()
+        # The ticket as a row, not a model, as the list reads it.
+        ticket = selectors.get_visible_ticket(request.user, pk, rows.rows_of(Ticket, serializer))
         if not_modified(request, ticket):
             return Response(status=304, headers={"ETag": etag(ticket)})
-        return _ticket_response(request, ticket)
+        _with_report_files([ticket])
+        serializer.instance = ticket
+        return Response(serializer.data, headers={"ETag": etag(ticket)})
 
     def partial_update(self, request: Request, pk: str) -> Response:
         serializer = inputs.TicketUpdateSerializer(data=request.data, context={"request": request})
