@@ -344,9 +344,7 @@ class InsertCeiling(APIView):
         priority = priority if priority in Ticket.Priority.values else Ticket.Priority.NORMAL
         now = timezone.now()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                _INSERT, [request.user.pk, subject, description, priority, now, now]
-            )
+            cursor.execute(_INSERT, [request.user.pk, subject, description, priority, now, now])
             pk = cursor.fetchone()[0]
         body = {"id": pk, "subject": subject, "status": "new", "created_at": now}
         return Response(body, status=201)
