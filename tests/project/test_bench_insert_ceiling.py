@@ -126,3 +126,56 @@ def test_with_the_token_cache_it_costs_only_the_insert(client, reporter, setting
     [insert] = statements(client, raw)
     assert insert.startswith("INSERT INTO tickets_ticket")
     assert Ticket.objects.count() == 2
+
+
+@pytest.mark.usefixtures("routed")
+def test_the_bench_cleanup_deletes_the_rows_and_only_them(client, reporter):
+    from accounts.services import create_user
+    from bench.scenario import WRITER, delete_bare_rows
+    from tests.factories import make_ticket
+
+    writer = create_user(username=WRITER, email="writer@bench.example.com", password=None)
+    _, raw = create_api_token(user=writer, name="bench")
+    for _ in range(3):
+        post(client, raw)
+    made = make_ticket(writer)  # through the services: the cleanup deletes it through them
+    others = make_ticket(reporter)
+
+    assert delete_bare_rows() == 3
+
+    assert list(Ticket.objects.order_by("pk")) == [made, others]
+
+
+def test_the_targets_set_each_write_against_the_insert_ceiling():
+    from bench.targets import targets
+
+    def row(key: str, role: str, **extra) -> dict:
+        return {
+            "key": key,
+            "label": f"API {key}",
+            "role": role,
+            "queries": 4,
+            "app_cpu_ms": 5.0,
+            "db_cpu_ms": 1.0,
+            **extra,
+        }
+
+    size = {
+        "size": "1m",
+        "endpoints": [
+            row("ceiling_insert", "reporter", app_cpu_ms=3.0, queries=1),
+            row("report", "reporter", db_share=0.75, db_ceiling="ceiling_insert"),
+            row("post_message", "staff", db_share=0.5, db_ceiling="ceiling_insert"),
+        ],
+    }
+
+    lines = targets({"sizes": [size]})
+
+    assert (
+        "| API report (reporter) at 1m ≥ 0.7 of the insert ceiling | 0.75 of its req/s "
+        "(paired runs); CPU 6.0 vs 4.0 ms/req; 4 statements | **met** |"
+    ) in lines
+    assert any(
+        line.startswith("| API post_message (staff) at 1m ≥ 0.7") and "**missed**" in line
+        for line in lines
+    )
