@@ -31,7 +31,8 @@ def measure(
     machine whose other work comes and goes, a ceiling measured minutes apart
     would say more about the neighbours than about the endpoint. With
     `db_ceiling` too, each run is also preceded by a short run of that database
-    ceiling, and `db_share` is the median of those ratios.
+    ceiling (for a write: the insert ceiling), and `db_share` is the median of
+    those ratios.
     """
     port = meter.server.port
     wrk(port, spec["headers"], spec["warmup"], seconds=args.warmup, connections=args.connections)
@@ -152,9 +153,14 @@ def bench_size(args: argparse.Namespace, size: str, run_dir: Path) -> dict[str, 
         if not args.skip_writes:
             made = scenario(env, "writes", str(out), str(args.repeat))
             log(f"{dbname}: writes: {made}")
-            for spec in json.loads((out / "writes.json").read_text()):
-                if chosen(spec):
-                    result["endpoints"].append(measure(args, meter, spec, ceiling))
+            writes = json.loads((out / "writes.json").read_text())
+            # One insert ceiling, as the writer, for every write whoever writes: its
+            # rows must be the writer's, for the cleanup to find them.
+            insert_ceiling = next((e for e in writes if e["key"] == "ceiling_insert"), None)
+            for spec in writes:
+                if chosen(spec) or (spec is insert_ceiling and any(map(chosen, writes))):
+                    paired = insert_ceiling if spec.get("db_ceiling") else None
+                    result["endpoints"].append(measure(args, meter, spec, ceiling, paired))
         result["ceiling_after"] = measure(args, meter, ceiling)
         result["worker_rss_mb"] = server.worker_rss_mb()
         log(f"{dbname}: gunicorn workers' RSS after the run: {result['worker_rss_mb']} MB")

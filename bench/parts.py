@@ -124,27 +124,38 @@ def instrument_steps() -> list[str]:
     return [label for _, _, label in steps]
 
 
-def environ(path: str, headers: dict[str, str]) -> dict[str, Any]:
+def environ(
+    path: str, headers: dict[str, str], method: str = "GET", body: bytes = b""
+) -> dict[str, Any]:
     from django.test.client import RequestFactory
 
     path, _, query = path.partition("?")
     env = RequestFactory()._base_environ(
-        PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET", SERVER_NAME="127.0.0.1"
+        PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, SERVER_NAME="127.0.0.1"
     )
     env["HTTP_HOST"] = "127.0.0.1"
-    env["wsgi.input"] = io.BytesIO(b"")
+    env["wsgi.input"] = io.BytesIO(body)
+    if body:
+        env["CONTENT_LENGTH"] = str(len(body))
+        env["CONTENT_TYPE"] = "application/json"
     for name, value in headers.items():
         env["HTTP_" + name.upper().replace("-", "_")] = value
     return env
 
 
-def call(app: Callable, path: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+# An endpoint's requests: a path to GET, or (for writes) a function that gives
+# the next request of a cycle as (method, path, JSON body).
+Target = str | Callable[[], tuple[str, str, bytes]]
+
+
+def call(app: Callable, target: Target, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
     status_headers: list[Any] = []
 
     def start_response(status: str, response_headers: list, exc_info: Any = None) -> None:
         status_headers[:] = [status, dict(response_headers)]
 
-    body = app(environ(path, headers), start_response)
+    method, path, data = ("GET", target, b"") if isinstance(target, str) else target()
+    body = app(environ(path, headers, method, data), start_response)
     for _chunk in body:
         pass
     if hasattr(body, "close"):
@@ -195,6 +206,95 @@ def compare(app: Callable, endpoints: dict, ab: str, calls: int, rounds: int = 8
         print(f"{label + ' (' + key + ')':40} {a:7.3f} {b:7.3f} {b / a:6.2f}")
 
 
+def write_endpoints(users: dict[str, Any], tokens: dict[str, Any]) -> dict[str, tuple]:
+    """The bench's writes, each a cycle of valid requests, as the bench's writer and staff.
+
+    Everything they write hangs off tickets of the writer (bench-writer), made
+    here through the services, or is a queued task: what the bench's cleanup
+    deletes (bench/scenario.py). Adds the writer and its token to `users` and
+    `tokens`, for main() to revoke.
+    """
+    import itertools
+    import json
+    import random
+
+    from accounts.models import User
+    from accounts.services import create_api_token, create_user
+    from bench.scenario import INSERT_CEILING, TICKETS, WRITER, _text
+    from tickets import services
+
+    writer = User.objects.filter(username=WRITER).first() or create_user(
+        username=WRITER, email=f"{WRITER}@bench.example.com", password=None
+    )
+    users["writer"] = writer
+    tokens["writer"] = create_api_token(user=writer, name="bench.parts")
+    rng = random.Random(11)  # noqa: S311 - test data
+
+    def pool(n: int, status: str | None = None) -> list[int]:
+        ids = []
+        for i in range(n):
+            ticket = services.report_issue(
+                reporter=writer, subject=f"Bench parts {i}", description=_text(rng, 10, 80)
+            )
+            if status:
+                services.change_status(actor=users["staff"], ticket=ticket, status=status)
+            ids.append(ticket.pk)
+        return ids
+
+    def cycle(requests: list[tuple[str, str, dict]]) -> Callable[[], tuple[str, str, bytes]]:
+        encoded = [(m, p, json.dumps(b).encode()) for m, p, b in requests]
+        return itertools.cycle(encoded).__next__
+
+    def toggles(ids: list[int], there: str, back: str) -> Callable[[], tuple[str, str, bytes]]:
+        return cycle(
+            [
+                ("POST", f"{TICKETS}{pk}/status/", {"status": status})
+                for status in (there, back)
+                for pk in ids
+            ]
+        )
+
+    reports = [
+        {
+            "subject": _text(rng, 3, 9).capitalize(),
+            "description": _text(rng, 8, 120),
+            "priority": rng.choice(("low", "normal", "normal", "normal", "high")),
+        }
+        for _ in range(200)
+    ]
+    talk = pool(50, "open")
+    messages = [
+        ("POST", f"{TICKETS}{rng.choice(talk)}/messages/", {"body": _text(rng, 5, 60)})
+        for _ in range(200)
+    ]
+    as_writer = {"Authorization": f"Token {tokens['writer'][1]}"}
+    as_staff = {"Authorization": f"Token {tokens['staff'][1]}"}
+    return {
+        "ceiling_insert": (
+            "insert ceiling, writer",
+            cycle([("POST", INSERT_CEILING, body) for body in reports]),
+            as_writer,
+        ),
+        "report": (
+            "API report an issue, writer",
+            cycle([("POST", TICKETS, b) for b in reports]),
+            as_writer,
+        ),
+        "post_message": ("API post a message, writer", cycle(messages), as_writer),
+        "post_message_staff": ("API post a message, staff", cycle(messages), as_staff),
+        "change_status": (
+            "API change status, writer (resolved, open)",
+            toggles(pool(60), "resolved", "open"),
+            as_writer,
+        ),
+        "change_status_staff": (
+            "API change status, staff (pending, open)",
+            toggles(pool(60), "pending", "open"),
+            as_staff,
+        ),
+    }
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.parts", description=__doc__)
     parser.add_argument("--size", default="1m", choices=SIZES)
@@ -210,6 +310,15 @@ def main(argv: list[str]) -> None:
         help="compare each endpoint's whole request with this setting and without, "
         "in alternating rounds (e.g. API_TOKEN_CACHE_SECONDS=0)",
     )
+    parser.add_argument(
+        "--writes",
+        action="store_true",
+        help="also the writes and the insert ceiling (POSTs as the bench's writer, on tickets "
+        "of its own; deleted afterwards by the bench's cleanup, bench/scenario.py)",
+    )
+    parser.add_argument(
+        "--database", help="another database than helpdesk_bench_<size> (loaded alike)"
+    )
     parser.add_argument("--postgres", default="postgres://root@127.0.0.1:5432")
     parser.add_argument(
         "--redis",
@@ -219,7 +328,8 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
 
     # The bench's own server settings: production, plus its instruments.
-    os.environ.update(server_env(args, f"helpdesk_bench_{args.size}", secrets.token_urlsafe(50)))
+    database = args.database or f"helpdesk_bench_{args.size}"
+    os.environ.update(server_env(args, database, secrets.token_urlsafe(50)))
     import django
 
     django.setup()
@@ -283,6 +393,8 @@ def main(argv: list[str]) -> None:
             "web_ticket": ("web ticket page, reporter", f"/tickets/{mine}/", web["reporter"]),
             "admin_list": ("console changelist, staff", "/admin/tickets/ticket/", web["staff"]),
         }
+        if args.writes:
+            endpoints.update(write_endpoints(users, tokens))
         if args.only:
             endpoints = {k: v for k, v in endpoints.items() if k in args.only.split(",")}
 
@@ -311,8 +423,9 @@ def main(argv: list[str]) -> None:
             for key, (_label, path, headers) in endpoints.items():
                 call(plain, path, headers)
                 median_ms, best_ms = cpu_ms(args.calls, lambda p=path, h=headers: call(plain, p, h))
-                queries = call(plain, path, headers)[1].get("X-Query-Count", "?")
-                print(f"{key:24} {median_ms:7.3f} {best_ms:7.3f} {queries}")
+                status, response_headers = call(plain, path, headers)
+                queries = response_headers.get("X-Query-Count", "?")
+                print(f"{key:24} {median_ms:7.3f} {best_ms:7.3f} {queries} {status}")
             return
         # The same stack with a probe around every middleware (and one inside the last).
         middleware = list(settings.MIDDLEWARE)
@@ -335,7 +448,8 @@ def main(argv: list[str]) -> None:
             for _ in range(args.calls):
                 call(layered, path, headers)
             whole = (time.process_time_ns() - started) / args.calls / 1e6
-            print(f"\n## {label} ({key}): GET {path} -> {status}, {queries} queries")
+            shown = f"GET {path}" if isinstance(path, str) else " ".join(path()[:2])
+            print(f"\n## {label} ({key}): {shown} -> {status}, {queries} queries")
             print(f"{'whole request, median of ' + str(args.calls):52} {median_ms:6.3f} ms")
             print(f"{'whole request, best':52} {best_ms:6.3f} ms")
             per = {k: v / args.calls / 1e6 for k, v in TOTALS.items()}
@@ -355,6 +469,10 @@ def main(argv: list[str]) -> None:
             revoke_api_token(user=users[role], token_id=token.pk)
         for client in clients:
             client.logout()  # ends the session it opened
+        if args.writes:
+            from bench.scenario import cleanup
+
+            cleanup()
 
 
 if __name__ == "__main__":

@@ -27,4 +27,10 @@ DB_CEILING_NAMES = {
     "ceiling_db_list": "page",
     "ceiling_db_status": "page, status",
     "ceiling_db_row": "row",
+    "ceiling_insert": "insert",
 }
+
+
+def write_ceiling(size: dict[str, Any]) -> dict[str, Any] | None:
+    """The insert ceiling of a size, the writes' yardstick (one, as the bench's writer)."""
+    return next((e for e in size["endpoints"] if e["key"] == "ceiling_insert"), None)

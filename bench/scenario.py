@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 
 TICKETS = "/api/v1/tickets/"
 DB_CEILING = "/bench/ceiling/db/tickets/"
+INSERT_CEILING = "/bench/ceiling/db/insert/"
 # What people type into a helpdesk's search box: one or two words, common and rarer.
 QUERIES = (
     "printer",
@@ -343,16 +344,31 @@ def writes(out: Path, repeat: int) -> None:
     as_writer = [f"Authorization: Token {tokens['writer']}", *json_headers]
     as_staff = [f"Authorization: Token {tokens['staff']}", *json_headers]
     status = "API change status"
+    reports = report(1000)
     endpoints = [
+        # The writes' yardstick, as the writer (its rows are the writer's, so the
+        # cleanup finds them): every write below is paired with it.
+        endpoint(
+            out,
+            "ceiling_insert",
+            "Ceiling: bare DRF + PostgreSQL, insert a row",
+            "reporter",
+            as_writer,
+            # The reports' bodies: the same JSON to parse, the same text to store.
+            [r.replace(f"\t{TICKETS}\t", f"\t{INSERT_CEILING}\t", 1) for r in reports],
+            kind="write",
+            expect=201,
+        ),
         endpoint(
             out,
             "report",
             "API report an issue",
             "reporter",
             as_writer,
-            report(1000),
+            reports,
             kind="write",
             expect=201,
+            db_ceiling="ceiling_insert",
         ),
         # The reporter's messages first, then staff's: the order the specs draw from rng.
         *(
@@ -365,6 +381,7 @@ def writes(out: Path, repeat: int) -> None:
                 messages(1000, staff=role == "staff"),
                 kind="write",
                 expect=201,
+                db_ceiling="ceiling_insert",
             )
             for role, headers in (("reporter", as_writer), ("staff", as_staff))
         ),
@@ -376,6 +393,7 @@ def writes(out: Path, repeat: int) -> None:
             as_writer,
             [],
             kind="write",
+            db_ceiling="ceiling_insert",
             **own_status,
         ),
         endpoint(
@@ -386,6 +404,7 @@ def writes(out: Path, repeat: int) -> None:
             as_staff,
             [],
             kind="write",
+            db_ceiling="ceiling_insert",
             **staff_status,
         ),
     ]
@@ -397,8 +416,23 @@ def writes(out: Path, repeat: int) -> None:
 # --- cleanup --------------------------------------------------------------------------
 
 
+def delete_bare_rows() -> int:
+    """Delete the insert ceiling's rows (thousands a run) in one go; how many.
+
+    They are the bench writer's tickets INSERTed bare (helpdesk/instrumentation.py):
+    without the "created" event that every ticket the services make has, and
+    with nothing referring to them.
+    """
+    from tickets.models import Ticket
+
+    bare = Ticket.objects.filter(reporter__username=WRITER, events__isnull=True)
+    _, deleted = bare.delete()
+    return deleted.get(Ticket._meta.label, 0)
+
+
 def cleanup() -> None:
-    """Delete what the bench wrote: bench-writer's tickets, tokens, the queued tasks."""
+    """Delete what the bench wrote: bench-writer's tickets, the insert ceiling's rows, tokens,
+    the queued tasks."""
     from django.contrib.sessions.models import Session
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
@@ -413,6 +447,7 @@ def cleanup() -> None:
         admin = User.objects.create_superuser(
             username=ADMIN, email=f"{ADMIN}@bench.example.com", password=None
         )
+    bare = delete_bare_rows()
     ids = list(Ticket.objects.filter(reporter__username=WRITER).values_list("pk", flat=True))
     for pk in ids:
         services.delete_ticket(actor=admin, ticket=pk)
@@ -426,7 +461,7 @@ def cleanup() -> None:
     tables = [m._meta.db_table for m in (Ticket, Message, TicketEvent, DBTaskResult, Session)]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
-    print(json.dumps({"deleted_tickets": len(ids), "deleted_tasks": tasks}))
+    print(json.dumps({"deleted_tickets": len(ids), "deleted_rows": bare, "deleted_tasks": tasks}))
 
 
 def main(argv: list[str]) -> None:

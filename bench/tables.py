@@ -60,8 +60,8 @@ def render(run: dict[str, Any], args: argparse.Namespace) -> str:
         f"- Each endpoint: {args.warmup:g} s warm-up, then the best of {args.repeat} runs of "
         f"{args.duration:g} s under load"
         + (
-            f", each after {args.paired:g} s of the in-memory ceiling (and, for reads, "
-            f"{args.paired:g} s of the database ceiling doing the same reads)"
+            f", each after {args.paired:g} s of the in-memory ceiling (and {args.paired:g} s "
+            "of the database ceiling doing the same reads, or for writes of the insert ceiling)"
             if args.paired
             else ""
         )

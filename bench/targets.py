@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.results import DB_CEILING_NAMES, ceiling_rps, find, ms
+from bench.results import DB_CEILING_NAMES, ceiling_rps, find, ms, write_ceiling
 
 # The issue's targets.
 SCALE_TOLERANCE = 0.10  # list and detail at 1M within 10% of 1k
@@ -24,6 +24,9 @@ CHANGELIST_CPU_MS = 15  # the console's changelist at 1M, app + database
 WEB_TO_API_CPU = 1.5  # the web "my tickets" page against the API list, CPU per request
 # Statements per write, the queue's INSERT included.
 WRITE_STATEMENTS = {"report": 4, "post_message": 5, "change_status": 5}
+# Each write against a bare DRF endpoint that inserts one row in a transaction
+# (the insert ceiling, helpdesk/instrumentation.py), paired runs.
+WRITE_SHARES = {"report": 0.7, "post_message": 0.7, "change_status": 0.7}
 
 
 # Compared size against size, interleaved: the target "list and detail at 1M within
@@ -102,6 +105,20 @@ def targets(run: dict[str, Any]) -> list[str]:
                 f'| Web "my tickets" at {r["size"]} ≤ {WEB_TO_API_CPU} times the API list\'s CPU '
                 f"| {web_cpu:.1f} vs {api_cpu:.1f} ms ({web_cpu / api_cpu:.2f} times) "
                 f"| {verdict(web_cpu <= WEB_TO_API_CPU * api_cpu)} |"
+            )
+        insert = write_ceiling(r)
+        for e in r["endpoints"]:
+            wanted = WRITE_SHARES.get(e["key"])
+            if wanted is None or "db_share" not in e:
+                continue
+            cpu = e["app_cpu_ms"] + e["db_cpu_ms"]
+            ceiling_cpu = f"{insert['app_cpu_ms'] + insert['db_cpu_ms']:.1f}" if insert else "—"
+            statements = "?" if e["queries"] is None else f"{e['queries']:g}"
+            rows.append(
+                f"| {e['label']} ({e['role']}) at {r['size']} ≥ {wanted} of the insert ceiling "
+                f"| {e['db_share']:.2f} of its req/s (paired runs); CPU {cpu:.1f} vs "
+                f"{ceiling_cpu} ms/req; {statements} statements "
+                f"| {verdict(e['db_share'] >= wanted)} |"
             )
         for key, most in WRITE_STATEMENTS.items():
             counts = [e["queries"] for e in r["endpoints"] if e["key"] == key]

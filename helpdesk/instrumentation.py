@@ -17,6 +17,13 @@
   their own", no filters but `status`: what Django, DRF and PostgreSQL do at
   best for the same reads. What an endpoint's share of it leaves is our own
   toll, not the database's.
+- `InsertCeiling`, at /bench/ceiling/db/insert/, is the writes' yardstick: a
+  bare DRF POST that authenticates as the API does (production's token
+  authentication, through the shared token cache when there is one), parses
+  the JSON body and INSERTs one row into the ticket table in a transaction,
+  with plain SQL (no model instance, no service, no event, no task), answering
+  201 with a small JSON body. Its rows have no event, which is how the bench's
+  cleanup tells them from tickets the services made (bench/scenario.py).
 
 None is installed in production: settings.py adds the middleware and
 urls.py the route only when the environment variable says so.
@@ -29,10 +36,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import authentication, exceptions, renderers, serializers
+from rest_framework import authentication, exceptions, parsers, renderers, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -297,3 +304,47 @@ class DatabaseCeilingRow(_DatabaseCeiling):
         if not rows:
             raise Http404
         return Response(_shaped(rows, request.user)[0])
+
+
+# --- the insert ceiling --------------------------------------------------------------
+
+INSERT_CEILING = "/bench/ceiling/db/insert/"
+
+_INSERT = (
+    "INSERT INTO tickets_ticket"
+    " (reporter_id, subject, description, status, priority, created_at, updated_at, version)"
+    " VALUES (%s, %s, %s, 'new', %s, %s, %s, 1) RETURNING id"
+)
+
+
+class InsertCeiling(APIView):
+    """One ticket-shaped row INSERTed in a transaction: what a write costs at best."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = []
+    parser_classes = [parsers.JSONParser]
+    renderer_classes = [renderers.JSONRenderer]
+    schema = None  # not part of the API
+
+    def get_authenticators(self) -> list[Any]:
+        # Production's: the token by its hashed key, kept in the shared cache when
+        # there is one (accounts.token_cache), as every API write pays it. No
+        # session authentication, hence no CSRF check, as for the API's token requests.
+        from accounts.authentication import TokenAuthentication
+
+        return [TokenAuthentication()]
+
+    def post(self, request: Request) -> Response:
+        from tickets.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Ticket
+
+        data = request.data if isinstance(request.data, dict) else {}
+        subject = str(data.get("subject") or "")[:SUBJECT_MAX_LENGTH]
+        description = str(data.get("description") or "")[:TEXT_MAX_LENGTH]
+        priority = data.get("priority")
+        priority = priority if priority in Ticket.Priority.values else Ticket.Priority.NORMAL
+        now = timezone.now()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT, [request.user.pk, subject, description, priority, now, now])
+            pk = cursor.fetchone()[0]
+        body = {"id": pk, "subject": subject, "status": "new", "created_at": now}
+        return Response(body, status=201)

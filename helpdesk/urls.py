@@ -16,13 +16,20 @@ urlpatterns = [
 
 if settings.HELPDESK_BENCH:
     # Bench only (bench/): the framework's ceiling, routed when HELPDESK_BENCH=True.
-    from helpdesk.instrumentation import CeilingView, DatabaseCeilingList, DatabaseCeilingRow
+    from helpdesk.instrumentation import (
+        CeilingView,
+        DatabaseCeilingList,
+        DatabaseCeilingRow,
+        InsertCeiling,
+    )
 
     urlpatterns += [
         path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"),
         # The database ceilings: a page of tickets, and one ticket, as bare DRF reads them.
         path("bench/ceiling/db/tickets/", DatabaseCeilingList.as_view()),
         path("bench/ceiling/db/tickets/<int:pk>/", DatabaseCeilingRow.as_view()),
+        # The writes' ceiling: one row INSERTed in a transaction.
+        path("bench/ceiling/db/insert/", InsertCeiling.as_view()),
     ]
 
 handler400 = "helpdesk.error_pages.bad_request"
