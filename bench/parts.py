@@ -212,6 +212,10 @@ def main(argv: list[str]) -> None:
     )
     parser.add_argument("--postgres", default="postgres://root@127.0.0.1:5432")
     parser.add_argument(
+        "--database",
+        help="another database than helpdesk_bench_<size> (a copy of it, e.g. to try a migration)",
+    )
+    parser.add_argument(
         "--redis",
         default=os.getenv("BENCH_REDIS", "redis://127.0.0.1:6379/13"),
         help="the shared cache, as production has one (env BENCH_REDIS; '' for none)",
@@ -219,7 +223,9 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
 
     # The bench's own server settings: production, plus its instruments.
-    os.environ.update(server_env(args, f"helpdesk_bench_{args.size}", secrets.token_urlsafe(50)))
+    os.environ.update(
+        server_env(args, args.database or f"helpdesk_bench_{args.size}", secrets.token_urlsafe(50))
+    )
     import django
 
     django.setup()
@@ -282,6 +288,7 @@ def main(argv: list[str]) -> None:
             "web_list": ('web "my tickets", reporter', "/tickets/", web["reporter"]),
             "web_ticket": ("web ticket page, reporter", f"/tickets/{mine}/", web["reporter"]),
             "admin_list": ("console changelist, staff", "/admin/tickets/ticket/", web["staff"]),
+            "dashboard": ("console dashboard, staff", "/admin/", web["staff"]),
         }
         if args.only:
             endpoints = {k: v for k, v in endpoints.items() if k in args.only.split(",")}
