@@ -10,8 +10,8 @@ Each function is one or two aggregate queries, whatever the number of tickets:
   "mine" read `tickets_assignee_status` (assignee, status, ...).
 - The per-day series read only the last 30 days: created from `tickets_created`
   (created_at), resolved from `tickets_resolved` (resolved_at, partial).
-- The median reads the last 30 days of tickets (`tickets_created`) and the
-  first staff reply's time stored on each (first_staff_reply_at).
+- The median reads the last 30 days of answered tickets and the first staff
+  reply's time stored on each from `tickets_created_first_reply` alone.
 """
 
 from __future__ import annotations
@@ -153,7 +153,10 @@ def daily_activity(tickets: QuerySet[Ticket], *, days: int = DAYS) -> list[Day]:
             .filter(**{f"{field}__gte": start})
             .annotate(day=TruncDate(field))
             .values("day")
-            .annotate(n=Count("pk"))
+            # COUNT(*), not of the ids: tickets_resolved holds no id, and with
+            # it the resolved series is read from the index alone (at 1M: 15
+            # ms, against 95 ms for the month's rows themselves).
+            .annotate(n=Count("*"))
             .values_list("day", "n")
         )
         return dict(rows)
@@ -187,22 +190,21 @@ def first_staff_reply(tickets: QuerySet[Ticket], *, days: int = DAYS) -> FirstRe
     opened in the last `days` days that have one.
 
     From the time stored on each ticket (first_staff_reply_at, set by
-    tickets.services.post_message), over the window's tickets read by
-    tickets_created. PostgreSQL: one query, its exact median (percentile_cont).
+    tickets.services.post_message), read from the index
+    tickets_created_first_reply. PostgreSQL: one query, its exact median (percentile_cont).
     SQLite: two, a count, then the middle one or two waits by ORDER BY ... OFFSET.
     """
-    waits = (
+    answered_waits = (
         tickets.order_by()
-        .filter(created_at__gte=_window_start(days))
-        # NULL for tickets nobody has answered yet, which aggregates skip.
+        # Only answered tickets: their index holds both times (tickets_created_first_reply).
+        .filter(created_at__gte=_window_start(days), first_staff_reply_at__isnull=False)
         .annotate(
             wait=ExpressionWrapper(F("first_staff_reply_at") - F("created_at"), DurationField())
         )
     )
-    if connections[waits.db].vendor == "postgresql":
-        result = waits.aggregate(median=Median("wait"), answered=Count("wait"))
+    if connections[answered_waits.db].vendor == "postgresql":
+        result = answered_waits.aggregate(median=Median("wait"), answered=Count("*"))
         return FirstReply(result["median"], result["answered"])
-    answered_waits = waits.filter(first_staff_reply_at__isnull=False)
     answered = answered_waits.count()
     if not answered:
         return FirstReply(None, 0)

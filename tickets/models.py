@@ -202,6 +202,15 @@ class Ticket(models.Model):
             # Tickets by opening time: the console's "created" filter and age
             # column, the dashboard's created-per-day chart and first-reply median.
             models.Index(fields=["created_at", "id"], name="tickets_created"),
+            # Answered tickets by opening time, with the first reply's time: the
+            # dashboard's median time to first reply, from the index alone (the
+            # rows themselves are wide: reading the month's 40,000 at 1M tickets
+            # took 100 ms, the index 15).
+            models.Index(
+                fields=["created_at", "first_staff_reply_at"],
+                name="tickets_created_first_reply",
+                condition=Q(first_staff_reply_at__isnull=False),
+            ),
             # Resolved tickets by resolution time: the dashboard's resolved-per-day chart.
             models.Index(
                 fields=["resolved_at"],
