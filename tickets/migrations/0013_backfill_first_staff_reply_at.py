@@ -11,7 +11,7 @@
 from django.db import migrations, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Subquery
 
-BATCH = 10_000
+BATCH = 2_000
 
 
 def backfill(apps, schema_editor):
