@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.admin.conftest import clock
 from tests.factories import make_ticket
@@ -143,6 +145,20 @@ def test_the_chart_scales_bars_to_a_round_maximum():
     assert (chart.total_created, chart.total_resolved) == (11, 2)
     # Today is always labelled, at the right edge.
     assert chart.x_ticks[-1].anchor == "end"
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
+def test_the_charts_coordinates_are_numbers_svg_reads_in_every_language(language):
+    today = timezone.localdate()
+    days = [dashboard.Day(today - timedelta(days=2 - i), c, 1) for i, c in enumerate((4, 7, 3))]
+    with translation.override(language):
+        svg = render_to_string(
+            "admin/tickets/activity_chart_svg.html", {"chart": activity_chart(days), "window": 3}
+        )
+    coordinates = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert len(coordinates) > 20
+    # German, French and Spanish write "52,06": SVG reads only "52.06".
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
 
 
 def test_an_empty_chart_still_draws():
