@@ -392,6 +392,7 @@ def main(argv: list[str]) -> None:
             "web_list": ('web "my tickets", reporter', "/tickets/", web["reporter"]),
             "web_ticket": ("web ticket page, reporter", f"/tickets/{mine}/", web["reporter"]),
             "admin_list": ("console changelist, staff", "/admin/tickets/ticket/", web["staff"]),
+            "dashboard": ("console dashboard, staff", "/admin/", web["staff"]),
         }
         if args.writes:
             endpoints.update(write_endpoints(users, tokens))

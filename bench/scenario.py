@@ -250,6 +250,15 @@ def reads(out: Path) -> None:
         ),
         endpoint(
             out,
+            "dashboard",
+            "Console dashboard",
+            "staff",
+            [f"Cookie: sessionid={sessions['staff']}"],
+            [line("GET", "/admin/")],
+            db_ceiling="ceiling_db_list",
+        ),
+        endpoint(
+            out,
             "ceiling",
             "Ceiling (bare DRF, 25 objects)",
             "-",

@@ -10,9 +10,8 @@ Each function is one or two aggregate queries, whatever the number of tickets:
   "mine" read `tickets_assignee_status` (assignee, status, ...).
 - The per-day series read only the last 30 days: created from `tickets_created`
   (created_at), resolved from `tickets_resolved` (resolved_at, partial).
-- The median reads the last 30 days of tickets (`tickets_created`) and, for
-  each, its first staff message from `tickets_message_ticket` (ticket,
-  created_at, id).
+- The median reads the last 30 days of answered tickets and the first staff
+  reply's time stored on each from `tickets_created_first_reply` alone.
 """
 
 from __future__ import annotations
@@ -22,23 +21,21 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 
 from tickets import workflow
-from tickets.models import Message, Ticket
+from tickets.models import Ticket
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -156,7 +153,10 @@ def daily_activity(tickets: QuerySet[Ticket], *, days: int = DAYS) -> list[Day]:
             .filter(**{f"{field}__gte": start})
             .annotate(day=TruncDate(field))
             .values("day")
-            .annotate(n=Count("pk"))
+            # COUNT(*), not of the ids: tickets_resolved holds no id, and with
+            # it the resolved series is read from the index alone (at 1M: 15
+            # ms, against 95 ms for the month's rows themselves).
+            .annotate(n=Count("*"))
             .values_list("day", "n")
         )
         return dict(rows)
@@ -189,34 +189,22 @@ def first_staff_reply(tickets: QuerySet[Ticket], *, days: int = DAYS) -> FirstRe
     """Median time from opening to the first public staff reply, over tickets
     opened in the last `days` days that have one.
 
-    Two queries either way. PostgreSQL: its exact median (percentile_cont), in a
-    transaction with JIT compilation off. SQLite: a count, then the middle one
-    or two waits by ORDER BY ... OFFSET.
+    From the time stored on each ticket (first_staff_reply_at, set by
+    tickets.services.post_message), read from the index
+    tickets_created_first_reply. PostgreSQL: one query, its exact median (percentile_cont).
+    SQLite: two, a count, then the middle one or two waits by ORDER BY ... OFFSET.
     """
-    first_reply = (
-        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False, author__is_staff=True)
-        # Staff reporting their own issue do not answer themselves.
-        .exclude(author=OuterRef("reporter"))
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
-    )
-    waits = (
+    answered_waits = (
         tickets.order_by()
-        .filter(created_at__gte=_window_start(days))
-        .alias(first_reply_at=Subquery(first_reply))
-        # NULL for tickets nobody has answered yet, which aggregates skip.
-        .annotate(wait=ExpressionWrapper(F("first_reply_at") - F("created_at"), DurationField()))
+        # Only answered tickets: their index holds both times (tickets_created_first_reply).
+        .filter(created_at__gte=_window_start(days), first_staff_reply_at__isnull=False)
+        .annotate(
+            wait=ExpressionWrapper(F("first_staff_reply_at") - F("created_at"), DurationField())
+        )
     )
-    connection = connections[waits.db]
-    if connection.vendor == "postgresql":
-        with transaction.atomic(using=waits.db), connection.cursor() as cursor:
-            # At a million tickets, compiling this query (one small subquery per
-            # ticket of the month) takes longer than running it: 270 ms with
-            # JIT, 110 ms without. Off for this transaction only.
-            cursor.execute("SET LOCAL jit = off")
-            result = waits.aggregate(median=Median("wait"), answered=Count("wait"))
+    if connections[answered_waits.db].vendor == "postgresql":
+        result = answered_waits.aggregate(median=Median("wait"), answered=Count("*"))
         return FirstReply(result["median"], result["answered"])
-    answered_waits = waits.filter(wait__isnull=False)
     answered = answered_waits.count()
     if not answered:
         return FirstReply(None, 0)

@@ -137,6 +137,15 @@ class Ticket(models.Model):
     sla_paused = models.BooleanField(default=False, db_default=False, editable=False)
     # Time to the first reply as the policy counts it (business time), for the dashboard.
     sla_first_reply_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # When staff first answered the reporter in public (tickets.services.post_message):
+    # the dashboard's median time to first reply is an aggregate over the
+    # month's tickets (tickets_created) instead of a look-up of messages per
+    # ticket. Set once and kept: later replies do not move it, and it stays if
+    # that reply were ever removed, as the reporter was answered then.
+    # NULL: not answered yet (or loaded by seed_load without messages).
+    first_staff_reply_at = models.DateTimeField(
+        _("first staff reply at"), null=True, blank=True, editable=False
+    )
     # When the time-based rules last reminded the reporter of this pending ticket.
     pending_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -193,6 +202,15 @@ class Ticket(models.Model):
             # Tickets by opening time: the console's "created" filter and age
             # column, the dashboard's created-per-day chart and first-reply median.
             models.Index(fields=["created_at", "id"], name="tickets_created"),
+            # Answered tickets by opening time, with the first reply's time: the
+            # dashboard's median time to first reply, from the index alone (the
+            # rows themselves are wide: reading the month's 40,000 at 1M tickets
+            # took 100 ms, the index 15).
+            models.Index(
+                fields=["created_at", "first_staff_reply_at"],
+                name="tickets_created_first_reply",
+                condition=Q(first_staff_reply_at__isnull=False),
+            ),
             # Resolved tickets by resolution time: the dashboard's resolved-per-day chart.
             models.Index(
                 fields=["resolved_at"],

@@ -87,6 +87,20 @@ def test_staff_reply_by_email_is_public(deliver, ticket, agent):
     assert (mail.message.author, mail.message.is_internal) == (agent, False)
 
 
+def test_staff_reply_by_email_is_the_tickets_first_reply(deliver, ticket, agent):
+    to = reply_address(ticket_id=ticket.pk, user_id=agent.pk)
+    mail = deliver(make_mail(sender=agent.email, to=to, subject="Re: x", body="On it."))
+    # The dashboard's time to first reply counts it, as it counts a reply on the web.
+    answered = Ticket.objects.get(pk=ticket.pk).first_staff_reply_at
+    assert answered == mail.message.created_at
+
+
+def test_staff_note_by_email_is_not_a_reply(deliver, ticket, agent):
+    to = reply_address(ticket_id=ticket.pk, user_id=agent.pk)
+    deliver(make_mail(sender=agent.email, to=to, subject="Re: x", body="#note\nBe gentle."))
+    assert Ticket.objects.get(pk=ticket.pk).first_staff_reply_at is None
+
+
 def test_staff_first_line_note_makes_an_internal_note(deliver, ticket, agent):
     body = "#note\nCustomer sounds upset, be gentle."
     to = reply_address(ticket_id=ticket.pk, user_id=agent.pk)

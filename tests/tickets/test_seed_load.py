@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from tickets import services
 from tickets.models import Message, Ticket, TicketEvent
@@ -56,6 +56,18 @@ def test_the_data_is_what_the_services_would_have_made():
     assert TicketEvent.objects.filter(kind="message_posted").count() == Message.objects.count()
     # Internal notes are flagged on their events, so reporters never see them.
     assert not TicketEvent.objects.filter(message__is_internal=True, is_internal=False).exists()
+    # The first public staff reply's time, as post_message stores it.
+    first_reply = (
+        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False, author__is_staff=True)
+        .exclude(author=OuterRef("reporter"))
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    pairs = Ticket.objects.annotate(expected=Subquery(first_reply)).values_list(
+        "first_staff_reply_at", "expected"
+    )
+    assert all(stored == expected for stored, expected in pairs)
+    assert any(stored is not None for stored, _ in pairs)
 
 
 def test_the_services_carry_on_after_a_load(reporter):

@@ -281,6 +281,16 @@ def post_message(
     ):
         steps.set_status(locked, actor, Status.OPEN, at=now)
         changed |= {"status", "resolved_at"}
+    if (
+        locked.first_staff_reply_at is None
+        and not message.is_internal
+        and actor.is_staff
+        and actor.pk != locked.reporter_id
+    ):
+        # The reporter's first answer: kept for the dashboard's median (the
+        # same rule it used to read from the messages), in the same UPDATE.
+        locked.first_staff_reply_at = now
+        changed.add("first_staff_reply_at")
     if message.is_internal:
         # A note changes nothing the reporter can see: leaving the ticket's
         # version and last update alone keeps it from showing that one was written.

@@ -228,7 +228,7 @@ class Command(BaseCommand):
             n_messages = self._message_count()
             current = "new"
             path = PATHS[status]
-            resolved_at = closed_at = None
+            resolved_at = closed_at = first_staff_reply_at = None
             # Interleave the conversation with the status moves.
             steps = ["m"] * n_messages + ["s"] * len(path)
             rng.shuffle(steps)
@@ -248,6 +248,8 @@ class Command(BaseCommand):
                         and rng.random() < 0.5
                     )
                     author = reporter if from_reporter else (assignee or staff)
+                    if first_staff_reply_at is None and not (internal or from_reporter):
+                        first_staff_reply_at = now
                     messages.append((mid, tid, author, self._text(5, 60), internal, now))
                     events.append(
                         (
@@ -298,6 +300,7 @@ class Command(BaseCommand):
                     resolved_at,
                     closed_at,
                     version,
+                    first_staff_reply_at,
                 )
             )
         return {"tickets": tickets, "messages": messages, "events": events}
@@ -320,7 +323,7 @@ class Command(BaseCommand):
 
     TICKET_COLUMNS = (
         "id reporter_id subject description status priority assignee_id created_at updated_at "
-        "resolved_at closed_at version"
+        "resolved_at closed_at version first_staff_reply_at"
     ).split()
     MESSAGE_COLUMNS = "id ticket_id author_id body is_internal created_at".split()
     EVENT_COLUMNS = (
