@@ -13,15 +13,17 @@ templates they replace.
 from __future__ import annotations
 
 import functools
+import html
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
+from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import dateformat, formats
-from django.utils.html import avoid_wrapping, escape, format_html
+from django.utils.html import avoid_wrapping, conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware, template_localtime
@@ -32,11 +34,18 @@ from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from django.forms import BoundField
     from django.utils.safestring import SafeString
 
     from tickets.models import Ticket
 
 register = template.Library()
+
+
+def escape(value: object) -> str:
+    """What django.utils.html.escape writes, without its lazy-string wrapper and SafeString."""
+    return html.escape(str(value))
+
 
 # --- how long ago -------------------------------------------------------------------
 
@@ -284,3 +293,59 @@ def ticket_rows(tickets: Iterable[Ticket]) -> SafeString:
             f"</span>{label}</span>\n</li>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (each value escaped above)
+
+
+# --- form fields ---------------------------------------------------------------------
+
+# Django's own templates for these widgets, which field_html writes directly.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "hidden", "text", "file", "email", "number", "password")
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict[str, object]) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+@register.simple_tag
+def field_html(field: BoundField) -> SafeString:
+    """`{{ field }}`, the same markup, without a template per widget.
+
+    For inputs and text areas with Django's own templates: the attributes and
+    the value come from Django (BoundField and the widget's get_context), only
+    the widget's template is written here. Anything else renders as `{{ field }}`.
+    """
+    widget = field.field.widget
+    if (
+        field.field.show_hidden_initial
+        or field.field.localize
+        or widget.template_name not in (*_INPUT_TEMPLATES, _TEXTAREA_TEMPLATE)
+        or not isinstance(field.form.renderer, DjangoTemplates)
+    ):
+        return conditional_escape(field)
+    # As BoundField.as_widget does it.
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = conditional_escape(context["name"])
+    value = context["value"]
+    if widget.template_name == _TEXTAREA_TEMPLATE:
+        text = conditional_escape(value) if value else ""
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<textarea name="{name}"{_attrs_html(context["attrs"])}>\n{text}</textarea>'
+        )
+    value_html = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<input type="{conditional_escape(context["type"])}" name="{name}"{value_html}'
+        f"{_attrs_html(context['attrs'])}>"
+    )
