@@ -18,16 +18,17 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
+from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, intcomma
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.template.defaulttags import querystring
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats
 from django.utils.html import avoid_wrapping, conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware, template_localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
     from tickets.models import Ticket
+    from tickets.views import Tab
 
 register = template.Library()
 
@@ -349,3 +351,42 @@ def field_html(field: BoundField) -> SafeString:
         f'<input type="{conditional_escape(context["type"])}" name="{name}"{value_html}'
         f"{_attrs_html(context['attrs'])}>"
     )
+
+
+# --- addresses -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(prefix: str, urlconf: str | None, name: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def page_url(name: str) -> str:
+    """`{% url name %}` for a page without arguments, reversed once per prefix and URLconf.
+
+    The layout links to the same eight pages on every request; `reverse` is
+    the same work each time.
+    """
+    return _reversed(get_script_prefix(), get_urlconf(), name)
+
+
+# --- the tabs of "my tickets" ----------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def tab_links(context: template.Context, tabs: Iterable[tuple[Tab, int]], current: Tab) -> str:
+    """The tabs of "my tickets", each with its count, as their template wrote them."""
+    rows = []
+    for tab, count in tabs:
+        url = conditional_escape(querystring(context, tab=tab.key, page=None))
+        here = ' aria-current="page"' if tab.key == current.key else ""
+        attention = " count-attention" if tab.key == "waiting" and count else ""
+        # Translators: read out after the number of tickets in a tab, for screen readers.
+        unit = ngettext("ticket", "tickets", count) % {"counter": count}
+        rows.append(
+            f'<li><a href="{url}"{here}>{conditional_escape(tab.label)} '
+            f'<span class="count{attention}">{conditional_escape(intcomma(count))}'
+            f'<span class="visually-hidden"> {unit}</span></span></a></li>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (each value escaped)
