@@ -30,6 +30,10 @@ from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware, template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
+# Django's own words (naturaltime's ", "), translated by Django's catalog: under
+# another name, so that makemessages leaves them out of ours.
+from django.utils.translation import gettext as djangos_word
+
 from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -113,7 +117,7 @@ def _relative_words(language: str, kind: str, count: int | tuple) -> str:
         if kind == "future-day":
             units = NaturalTimeFormatter.future_substrings
         if count:
-            delta = gettext(", ").join(
+            delta = djangos_word(", ").join(
                 avoid_wrapping(units[TIME_STRINGS_KEYS[unit]] % {"num": num}) for unit, num in count
             )
         else:
