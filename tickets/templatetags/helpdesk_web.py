@@ -56,6 +56,13 @@ def escape(value: object) -> str:
 # --- how long ago -------------------------------------------------------------------
 
 
+def _words() -> tuple[str | None, str]:
+    """What the cached words below are kept under: the language, and a word of it as
+    translated now, so that other translations in force (the tests' pseudo-language)
+    are never answered from the cache."""
+    return get_language(), djangos_word("now")
+
+
 def _units(d: datetime, now: datetime) -> tuple[tuple[int, int], ...]:
     """The (unit, count) pairs `timesince(d, now)` words, unit an index of TIME_STRINGS_KEYS.
 
@@ -105,7 +112,7 @@ def _units(d: datetime, now: datetime) -> tuple[tuple[int, int], ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _relative_words(language: str, kind: str, count: int | tuple) -> str:
+def _relative_words(words: tuple, kind: str, count: int | tuple) -> str:
     """What naturaltime says for `kind` ("past-hour", "future-day", ...) and its count, escaped.
 
     One entry per language and distinct wording: a page of 25 moments looks up
@@ -138,20 +145,20 @@ def relative(value: datetime) -> str:
     if value < now:
         delta, direction = now - value, "past"
         if delta.days:
-            return _relative_words(get_language(), "past-day", _units(value, now))
+            return _relative_words(_words(), "past-day", _units(value, now))
     else:
         delta, direction = value - now, "future"
         if delta.days:
             # timeuntil: timesince with the two moments swapped.
-            return _relative_words(get_language(), "future-day", _units(now, value))
+            return _relative_words(_words(), "future-day", _units(now, value))
     seconds = delta.seconds
     if seconds == 0:
-        return _relative_words(get_language(), "now", 0)
+        return _relative_words(_words(), "now", 0)
     if seconds < 60:
-        return _relative_words(get_language(), f"{direction}-second", seconds)
+        return _relative_words(_words(), f"{direction}-second", seconds)
     if seconds < 3600:
-        return _relative_words(get_language(), f"{direction}-minute", seconds // 60)
-    return _relative_words(get_language(), f"{direction}-hour", seconds // 3600)
+        return _relative_words(_words(), f"{direction}-minute", seconds // 60)
+    return _relative_words(_words(), f"{direction}-hour", seconds // 3600)
 
 
 # --- the exact time ----------------------------------------------------------------
@@ -183,7 +190,7 @@ def _plan(fmt: str) -> tuple[tuple[bool, str], ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _worded(language: str, char: str, key: tuple[int, ...]) -> str:
+def _worded(words: tuple, char: str, key: tuple[int, ...]) -> str:
     # Any moment with this month (or this hour and minute) words it alike.
     moment = datetime(2001, key[0], 1) if char in _BY_MONTH else datetime(2001, 1, 1, *key)
     return str(getattr(dateformat.DateFormat(moment), char)())
@@ -191,7 +198,7 @@ def _worded(language: str, char: str, key: tuple[int, ...]) -> str:
 
 def exact(local: datetime) -> str:
     """`local|date:"DATETIME_FORMAT"` (Django's dateformat), unescaped."""
-    language = get_language()
+    words = _words()
     pieces = []
     formatter = None
     for is_char, text in _plan(str(formats.get_format("DATETIME_FORMAT"))):
@@ -200,9 +207,9 @@ def exact(local: datetime) -> str:
         elif text in _NUMBERS:
             pieces.append(_NUMBERS[text](local))
         elif text in _BY_MONTH:
-            pieces.append(_worded(language, text, (local.month,)))
+            pieces.append(_worded(words, text, (local.month,)))
         elif text in _BY_CLOCK:
-            pieces.append(_worded(language, text, (local.hour, local.minute)))
+            pieces.append(_worded(words, text, (local.hour, local.minute)))
         else:
             formatter = formatter or dateformat.DateFormat(local)
             pieces.append(str(getattr(formatter, text)()))
