@@ -13,10 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.admin.templatetags import admin_list
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
 from tickets.admin import result_list
+from tickets.admin.queue import _status_badge
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +89,21 @@ def test_the_table_is_djangos(as_agent, sample, monkeypatch, language, query):
 
     ours = as_agent.get(QUEUE, query)
     assert ours.context["cl"].result_count, "the sample should list some tickets"
+    assert ours.context["rows"] is not None, "the queue's own rows were not used"
     monkeypatch.setattr(result_list, "queue_result_list", djangos)
     theirs = as_agent.get(QUEUE, query)
 
+    assert theirs.context["rows"] is None
     assert table(ours.content.decode()) == table(theirs.content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
+def test_the_status_badge_is_the_shared_templates(language):
+    with translation.override(language):
+        for status, label in Ticket.Status.choices:
+            assert _status_badge(status, str(label)) == render_to_string(
+                "includes/status_badge.html", {"status": status, "label": label, "console": True}
+            )
 
 
 def test_a_script_in_a_subject_stays_text(as_agent, reporter):
