@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -19,6 +20,7 @@ from django.utils import translation
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
 from tickets.admin import result_list
+from tickets.admin.filters import QueueFilter
 from tickets.admin.queue import _status_badge
 from tickets.models import Ticket
 
@@ -36,6 +38,12 @@ SUBJECTS = [
 def table(html: str) -> str:
     found = re.search(r'<div class="results">.*?</table>\s*</div>', html, re.S)
     assert found, "no result list on the page"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+def sidebar(html: str) -> str:
+    found = re.search(r'<search id="changelist-filter".*?</search>', html, re.S)
+    assert found, "no filters on the page"
     return re.sub(r"\s+", " ", found.group(0))
 
 
@@ -82,19 +90,39 @@ def sample(reporter, agent, other_agent):
         {"o": "-5.2", "status": "active"},
         {"priority__exact": "high", "assignee": "none"},
         {"q": "printer"},
+        {"q": "smokes & <b>", "o": "3", "assignee": "me", "sla": "late"},
     ],
 )
-def test_the_table_is_djangos(as_agent, sample, monkeypatch, language, query):
+def test_the_table_and_filters_are_djangos(as_agent, sample, monkeypatch, language, query):
     as_agent.cookies["django_language"] = language
 
     ours = as_agent.get(QUEUE, query)
-    assert ours.context["cl"].result_count, "the sample should list some tickets"
     assert ours.context["rows"] is not None, "the queue's own rows were not used"
     monkeypatch.setattr(result_list, "queue_result_list", djangos)
+    monkeypatch.setattr(QueueFilter, "template", admin.SimpleListFilter.template)
+    monkeypatch.setattr(QueueFilter, "choices", admin.SimpleListFilter.choices)
     theirs = as_agent.get(QUEUE, query)
 
     assert theirs.context["rows"] is None
-    assert table(ours.content.decode()) == table(theirs.content.decode())
+    ours_html, theirs_html = ours.content.decode(), theirs.content.decode()
+    if ours.context["cl"].result_count:
+        assert table(ours_html) == table(theirs_html)
+    assert sidebar(ours_html) == sidebar(theirs_html)
+    assert 'class="selected"' in sidebar(ours_html)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_assignee_filter_is_djangos_for_one_staff_member(
+    as_agent, sample, agent, monkeypatch, language
+):
+    as_agent.cookies["django_language"] = language
+    query = {"assignee": str(agent.pk), "status": "new", "q": "a+b c"}
+    ours = as_agent.get(QUEUE, query).content.decode()
+    monkeypatch.setattr(QueueFilter, "template", admin.SimpleListFilter.template)
+    monkeypatch.setattr(QueueFilter, "choices", admin.SimpleListFilter.choices)
+    theirs = as_agent.get(QUEUE, query).content.decode()
+    assert sidebar(ours) == sidebar(theirs)
+    assert f"assignee={agent.pk}" in sidebar(ours)
 
 
 @pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
