@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from service_levels import selectors as service_levels
 from tickets import dashboard, search, workflow
 from tickets.admin.filters import ACTIVE, AssigneeFilter, SlaFilter, StatusFilter
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
-from tickets.admin.result_list import for_page
+from tickets.admin.result_list import escape_text, for_page
 from tickets.admin.when import Clock
 from tickets.models import Ticket, is_ticket_id
 from tickets.templatetags.helpdesk_admin import format_duration
@@ -125,12 +125,12 @@ def _priority_badge(priority: str, label: str) -> SafeString:
 
 def _page_checkboxes(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
     label = _("Select this object for an action - {}")
-    start = f'<input type="checkbox" name="{escape(ACTION_CHECKBOX_NAME)}" value="'
+    start = f'<input type="checkbox" name="{escape_text(ACTION_CHECKBOX_NAME)}" value="'
 
     def checkbox(ticket: Ticket) -> str:
         # As format_html fills it: the label's words as they are, the ticket escaped.
-        aria = label.format(escape(str(ticket)))
-        return SafeString(f'{start}{escape(ticket.pk)}" class="action-select" aria-label="{aria}">')
+        aria = label.format(escape_text(ticket))
+        return SafeString(f'{start}{ticket.pk}" class="action-select" aria-label="{aria}">')
 
     return checkbox
 
@@ -166,12 +166,37 @@ def _page_clock(cl: ChangeList) -> Clock:
 
 def _page_updates(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
     clock = _page_clock(cl)
-    return lambda ticket: _when(ticket.updated_at, clock)
+    zone = timezone.get_current_timezone()
+
+    def when(ticket: Ticket) -> str:
+        # _when's markup, with the page's clock and time zone.
+        value = ticket.updated_at
+        if value is None:
+            return "—"
+        local = value.astimezone(zone)
+        return SafeString(
+            f'<time datetime="{escape_text(local.isoformat())}" '
+            f'title="{escape_text(local.strftime("%Y-%m-%d %H:%M"))}">'
+            f"{escape_text(clock.natural(value))}</time>"
+        )
+
+    return when
 
 
 def _page_ages(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
     clock = _page_clock(cl)
-    return lambda ticket: _age(ticket.created_at, clock)
+    zone = timezone.get_current_timezone()
+    # Translators: the tooltip of a ticket's age in the queue: when it was opened.
+    opened = _("Opened %(when)s")
+
+    def age(ticket: Ticket) -> str:
+        # _age's markup, with the page's clock, time zone and words.
+        local = ticket.created_at.astimezone(zone)
+        title = opened % {"when": local.strftime("%Y-%m-%d %H:%M")}
+        since = clock.since(ticket.created_at, depth=1)
+        return SafeString(f'<span title="{escape_text(title)}">{escape_text(since)}</span>')
+
+    return age
 
 
 def _page_dues(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:

@@ -11,7 +11,7 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from service_levels import selectors as service_levels
 from tickets import dashboard, selectors, timeline, workflow
 from tickets.admin import result_list, wording
 from tickets.admin.filters import ACTIVE, MINE, UNASSIGNED
+from tickets.admin.result_list import escape_text
 from tickets.chart import activity_chart
 from tickets.models import Ticket, TicketEvent
 
@@ -59,7 +60,7 @@ def filter_choices(choices: list[dict[str, Any]]) -> SafeString:
     items = []
     for choice in choices:
         selected = ' class="selected"' if choice["selected"] else ""
-        href = escape(iri_to_uri(choice["query_string"]))
+        href = escape_text(iri_to_uri(choice["query_string"]))
         shown = conditional_escape(choice["display"])
         items.append(f'\n    <li{selected}>\n    <a href="{href}">{shown}</a></li>\n  ')
     return SafeString("".join(items))
