@@ -38,11 +38,14 @@ def query_string_with(changelist: ChangeList, name: str) -> Callable[[Any], str]
     before, found, after = probe.partition(f"{quote_plus(name)}={_CHOICE}")
     if not found or _CHOICE in before + after:
         return lambda value: changelist.get_query_string({name: value})
+    start = f"{before}{quote_plus(name)}="
 
     def with_value(value: Any) -> str:
         if not isinstance(value, str):
             return changelist.get_query_string({name: value})
-        return f"{before}{quote_plus(name)}={quote_plus(value)}{after}"
+        # A user's id needs no quoting (quote_plus would leave it as it is).
+        quoted = value if value.isascii() and value.isalnum() else quote_plus(value)
+        return f"{start}{quoted}{after}"
 
     return with_value
 
