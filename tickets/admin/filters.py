@@ -28,6 +28,10 @@ MINE = "me"
 UNASSIGNED = "none"
 
 
+# Django's SimpleListFilter says "All" in Django's words: called under another
+# name, so that makemessages leaves it to Django's catalog.
+djangos_word = _
+
 # Stands for a choice's value in its link, worked out once a filter.
 _CHOICE = "hdchoice"
 
@@ -69,7 +73,7 @@ class QueueFilter(admin.SimpleListFilter):
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("All"),
+            "display": djangos_word("All"),
         }
         link = query_string_with(changelist, self.parameter_name)
         value = self.value()
