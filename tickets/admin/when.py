@@ -87,10 +87,20 @@ class Clock:
 
     def __init__(self, now: datetime.datetime | None = None) -> None:
         self.now = now or timezone.now()
-        self.language = get_language()
+        # The words remembered are those of the translations active now: the
+        # language, and a word of each kind (gettext, ngettext, npgettext) as
+        # they give it, so that translations swapped in a running process (a
+        # test's pseudo-language) are not answered with the words of before.
+        strings = NaturalTimeFormatter.time_strings
+        self.language = (
+            get_language(),
+            str(strings["now"]),
+            strings["past-minute"] % {"count": 2},
+            NaturalTimeFormatter.past_substrings["minute"] % {"num": 2},
+        )
 
     def _words(self, key: tuple, make: Callable[[], str]) -> str:
-        key = (self.language, *key)
+        key = (*self.language, *key)
         text = _WORDS.get(key)
         if text is None:
             if len(_WORDS) >= _MOST_WORDS:
