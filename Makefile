@@ -21,10 +21,15 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 install: $(VENV)/.installed $(MO_FILES)
 
 # After changing a user-facing string: update the catalogs (needs GNU gettext),
-# then translate the new entries in locale/*/LC_MESSAGES/django.po.
+# then translate the new entries in locale/*/LC_MESSAGES/django.po. The two
+# ignored templates are copies of Django admin's: their words are Django's,
+# translated by Django's own catalogs.
 messages: install
 	$(DEV) $(PY) manage.py makemessages --no-obsolete --no-location \
-		--ignore='tests/*' --ignore='bench/*' --locale=de --locale=fr --locale=es
+		--ignore='tests/*' --ignore='bench/*' \
+		--ignore='templates/admin/tickets/ticket/queue_results.html' \
+		--ignore='templates/admin/tickets/ticket/filter.html' \
+		--locale=de --locale=fr --locale=es
 
 run: install
 	$(DEV) $(PY) manage.py migrate --noinput

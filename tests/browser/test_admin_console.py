@@ -211,3 +211,18 @@ def test_a_closed_ticket_reads_as_a_record(page, screenshot, agent, reporter):
     assert "it takes no more changes or messages" in page.inner_text("#content")
     assert page.locator("textarea[name=reply]").count() == 0
     screenshot(page, "admin-ticket-closed")
+
+
+def test_the_queues_select_all_box_selects_every_row(page, screenshot, agent, reporter):
+    # The queue's rows are rendered by tickets/admin/result_list.py: Django's
+    # actions.js must still find each row's checkbox and the select-all box.
+    for n in range(3):
+        make_ticket(reporter, subject=f"<script>alert({n})</script>")
+    sign_in_to_the_console(page, "sam")
+    page.goto("/admin/tickets/ticket/")
+    page.check("#action-toggle")
+    assert page.locator("input.action-select:checked").count() == 3
+    assert "3 of 3 selected" in page.inner_text(".action-counter")
+    assert page.locator("tr.selected").count() == 3
+    assert page.inner_text("td.field-subject >> nth=0") == "<script>alert(2)</script>"
+    screenshot(page, "admin-queue-all-selected")

@@ -89,6 +89,9 @@ def test_makemessages_finds_nothing_the_catalogs_lack(tmp_path):
             "--no-location",
             "--ignore=tests/*",
             "--ignore=bench/*",
+            # Copies of Django admin's templates: Django's words, Django's catalogs (Makefile).
+            "--ignore=templates/admin/tickets/ticket/queue_results.html",
+            "--ignore=templates/admin/tickets/ticket/filter.html",
             *[f"--locale={language}" for language in SHIPPED],
         ],
         cwd=copy,

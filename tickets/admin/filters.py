@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
 
 from django.contrib import admin
 from django.utils import timezone
@@ -14,6 +15,9 @@ from tickets import selectors, workflow
 from tickets.models import MAX_TICKET_ID, Ticket
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from django.contrib.admin.views.main import ChangeList
     from django.db.models import QuerySet
     from django.http import HttpRequest
 
@@ -24,7 +28,64 @@ MINE = "me"
 UNASSIGNED = "none"
 
 
-class StatusFilter(admin.SimpleListFilter):
+# Django's SimpleListFilter says "All" in Django's words: called under another
+# name, so that makemessages leaves it to Django's catalog.
+djangos_word = _
+
+# Stands for a choice's value in its link, worked out once a filter.
+_CHOICE = "hdchoice"
+
+
+def query_string_with(changelist: ChangeList, name: str) -> Callable[[Any], str]:
+    """changelist.get_query_string({name: value}) for many values, the rest made once."""
+    probe = changelist.get_query_string({name: _CHOICE})
+    before, found, after = probe.partition(f"{quote_plus(name)}={_CHOICE}")
+    if not found or _CHOICE in before + after:
+        return lambda value: changelist.get_query_string({name: value})
+    start = f"{before}{quote_plus(name)}="
+
+    def with_value(value: Any) -> str:
+        if not isinstance(value, str):
+            return changelist.get_query_string({name: value})
+        # A user's id needs no quoting (quote_plus would leave it as it is).
+        quoted = value if value.isascii() and value.isalnum() else quote_plus(value)
+        return f"{start}{quoted}{after}"
+
+    return with_value
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """A filter of the queue: Django's choices and markup, made faster.
+
+    The assignee filter lists every staff member (200 at a million tickets):
+    Django builds each choice's link from the whole query anew and renders each
+    through the template's loop. Here the links share the work
+    (query_string_with) and the template renders the list in one tag
+    (filter_choices); tests/admin/test_queue_rows.py compares the sidebar with
+    Django's."""
+
+    template = "admin/tickets/ticket/filter.html"
+
+    def choices(self, changelist: ChangeList) -> Iterator[dict[str, Any]]:
+        if changelist.add_facets:
+            yield from super().choices(changelist)
+            return
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": djangos_word("All"),
+        }
+        link = query_string_with(changelist, self.parameter_name)
+        value = self.value()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": link(lookup),
+                "display": title,
+            }
+
+
+class StatusFilter(QueueFilter):
     """One status, or every status still being worked on."""
 
     # Translators: shown as "By status" above the queue's filter.
@@ -53,7 +114,7 @@ def staff_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return request._helpdesk_staff_choices
 
 
-class AssigneeFilter(admin.SimpleListFilter):
+class AssigneeFilter(QueueFilter):
     """Mine, unassigned, or one staff member's tickets."""
 
     # Translators: shown as "By assignee" above the queue's filter.
@@ -81,7 +142,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SlaFilter(admin.SimpleListFilter):
+class SlaFilter(QueueFilter):
     """Service levels: tickets with a target past due, or one due within the hour."""
 
     # Translators: shown as "By service level" above the queue's filter.

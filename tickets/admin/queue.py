@@ -15,10 +15,10 @@ from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
@@ -29,10 +29,13 @@ from service_levels import selectors as service_levels
 from tickets import dashboard, search, workflow
 from tickets.admin.filters import ACTIVE, AssigneeFilter, SlaFilter, StatusFilter
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
+from tickets.admin.result_list import escape_text, for_page
+from tickets.admin.when import Clock
 from tickets.models import Ticket, is_ticket_id
 from tickets.templatetags.helpdesk_admin import format_duration
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from django.db.models import QuerySet
@@ -59,7 +62,7 @@ def _label(labels: dict, value: str) -> str:
     return str(labels.get(value, value))
 
 
-def _when(value: datetime | None) -> str:
+def _when(value: datetime | None, clock: Clock | None = None) -> str:
     if value is None:
         return "—"
     local = timezone.localtime(value)
@@ -67,17 +70,27 @@ def _when(value: datetime | None) -> str:
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
         local.strftime("%Y-%m-%d %H:%M"),
-        naturaltime(value),
+        naturaltime(value) if clock is None else clock.natural(value),
     )
 
 
-def due_label(due: datetime | None, *, paused: bool = False) -> str:
+def _age(created_at: datetime, clock: Clock | None = None) -> str:
+    local = timezone.localtime(created_at)
+    return format_html(
+        '<span title="{}">{}</span>',
+        # Translators: the tooltip of a ticket's age in the queue: when it was opened.
+        _("Opened %(when)s") % {"when": local.strftime("%Y-%m-%d %H:%M")},
+        timesince(created_at, depth=1) if clock is None else clock.since(created_at, depth=1),
+    )
+
+
+def due_label(due: datetime | None, *, paused: bool = False, now: datetime | None = None) -> str:
     """ "due in 2 h" or "late by 35 min", coloured by how close it is; "paused" or a dash."""
     if due is None:
         if paused:
             return format_html('<span class="hd-sla hd-sla-paused">{}</span>', _("paused"))
         return "—"
-    now = timezone.now()
+    now = now or timezone.now()
     local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
     if due <= now:
         css = "hd-sla-late"
@@ -94,6 +107,101 @@ def due_label(due: datetime | None, *, paused: bool = False) -> str:
         local,
         text,
     )
+
+
+def _status_badge(status: str, label: str) -> SafeString:
+    # includes/status_badge.html with console=True (tests/admin/test_queue_rows.py compares them).
+    return format_html('<span class="hd-badge hd-status-{}">{}</span>', status, label)
+
+
+def _priority_badge(priority: str, label: str) -> SafeString:
+    return format_html('<span class="hd-badge hd-priority-{}">{}</span>', priority, label)
+
+
+# --- the columns' twins for a whole page (result_list.for_page) ---------------
+# What every row of a page shares is worked out once: the reader's words for
+# the checkbox, the badges and "Unassigned", and one clock for the dates.
+
+
+def _page_checkboxes(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+    label = _("Select this object for an action - {}")
+    start = f'<input type="checkbox" name="{escape_text(ACTION_CHECKBOX_NAME)}" value="'
+
+    def checkbox(ticket: Ticket) -> str:
+        # As format_html fills it: the label's words as they are, the ticket escaped.
+        aria = label.format(escape_text(ticket))
+        return SafeString(f'{start}{ticket.pk}" class="action-select" aria-label="{aria}">')
+
+    return checkbox
+
+
+def _page_badges(
+    labels: dict, make: Callable[[str, str], SafeString], field: str
+) -> Callable[[QueueAdmin, ChangeList], Callable[[Ticket], str]]:
+    def factory(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+        badges = {value: make(value, str(label)) for value, label in labels.items()}
+
+        def badge(ticket: Ticket) -> str:
+            value = getattr(ticket, field)
+            found = badges.get(value)
+            return found if found is not None else make(value, _label(labels, value))
+
+        return badge
+
+    return factory
+
+
+def _page_assignees(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+    nobody = format_html('<span class="hd-quiet">{}</span>', _("Unassigned"))
+    return lambda ticket: nobody if ticket.assignee is None else ticket.assignee.username
+
+
+def _page_clock(cl: ChangeList) -> Clock:
+    # One clock for the page's columns, made by the first that asks.
+    clock = cl.__dict__.get("_queue_clock")
+    if clock is None:
+        clock = cl.__dict__["_queue_clock"] = Clock()
+    return clock
+
+
+def _page_updates(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+    clock = _page_clock(cl)
+    zone = timezone.get_current_timezone()
+
+    def when(ticket: Ticket) -> str:
+        # _when's markup, with the page's clock and time zone.
+        value = ticket.updated_at
+        if value is None:
+            return "—"
+        local = value.astimezone(zone)
+        return SafeString(
+            f'<time datetime="{escape_text(local.isoformat())}" '
+            f'title="{escape_text(local.strftime("%Y-%m-%d %H:%M"))}">'
+            f"{escape_text(clock.natural(value))}</time>"
+        )
+
+    return when
+
+
+def _page_ages(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+    clock = _page_clock(cl)
+    zone = timezone.get_current_timezone()
+    # Translators: the tooltip of a ticket's age in the queue: when it was opened.
+    opened = _("Opened %(when)s")
+
+    def age(ticket: Ticket) -> str:
+        # _age's markup, with the page's clock, time zone and words.
+        local = ticket.created_at.astimezone(zone)
+        title = opened % {"when": local.strftime("%Y-%m-%d %H:%M")}
+        since = clock.since(ticket.created_at, depth=1)
+        return SafeString(f'<span title="{escape_text(title)}">{escape_text(since)}</span>')
+
+    return age
+
+
+def _page_dues(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
+    now = _page_clock(cl).now
+    return lambda ticket: due_label(ticket.sla_next_due, paused=ticket.sla_paused, now=now)
 
 
 class TicketChangeList(ChangeList):
@@ -155,6 +263,7 @@ class QueueAdmin(OfferedFiltersOnly):
 
     # --- the columns --------------------------------------------------------
 
+    @for_page(_page_checkboxes)
     def action_checkbox(self, obj: Ticket) -> str:
         # Django's markup for the row's checkbox, made here: Django renders it
         # through the form widgets' templates, once per row, a sixth of the
@@ -171,25 +280,17 @@ class QueueAdmin(OfferedFiltersOnly):
         return f"#{ticket.pk}"
 
     @admin.display(description=gettext_lazy("Status"), ordering="status")
+    @for_page(_page_badges(STATUS_LABELS, _status_badge, "status"))
     def status_badge(self, ticket: Ticket) -> str:
-        return render_to_string(
-            "includes/status_badge.html",
-            {
-                "status": ticket.status,
-                "label": _label(STATUS_LABELS, ticket.status),
-                "console": True,
-            },
-        )
+        return _status_badge(ticket.status, _label(STATUS_LABELS, ticket.status))
 
     @admin.display(description=gettext_lazy("Priority"), ordering="priority_rank")
+    @for_page(_page_badges(PRIORITY_LABELS, _priority_badge, "priority"))
     def priority_badge(self, ticket: Ticket) -> str:
-        return format_html(
-            '<span class="hd-badge hd-priority-{}">{}</span>',
-            ticket.priority,
-            _label(PRIORITY_LABELS, ticket.priority),
-        )
+        return _priority_badge(ticket.priority, _label(PRIORITY_LABELS, ticket.priority))
 
     @admin.display(description=gettext_lazy("Assignee"), ordering="assignee__username")
+    @for_page(_page_assignees)
     def assignee_name(self, ticket: Ticket) -> str:
         if ticket.assignee is None:
             return format_html('<span class="hd-quiet">{}</span>', _("Unassigned"))
@@ -201,10 +302,12 @@ class QueueAdmin(OfferedFiltersOnly):
         description=pgettext_lazy("when the next service level target falls due", "Due"),
         ordering=F("sla_next_due").asc(nulls_last=True),
     )
+    @for_page(_page_dues)
     def due(self, ticket: Ticket) -> str:
         return due_label(ticket.sla_next_due, paused=ticket.sla_paused)
 
     @admin.display(description=gettext_lazy("Last update"), ordering="updated_at")
+    @for_page(_page_updates)
     def last_update(self, ticket: Ticket) -> str:
         return _when(ticket.updated_at)
 
@@ -212,14 +315,9 @@ class QueueAdmin(OfferedFiltersOnly):
         description=pgettext_lazy("how long since a ticket was opened", "Age"),
         ordering="-created_at",
     )
+    @for_page(_page_ages)
     def age(self, ticket: Ticket) -> str:
-        local = timezone.localtime(ticket.created_at)
-        return format_html(
-            '<span title="{}">{}</span>',
-            # Translators: the tooltip of a ticket's age in the queue: when it was opened.
-            _("Opened %(when)s") % {"when": local.strftime("%Y-%m-%d %H:%M")},
-            timesince(ticket.created_at, depth=1),
-        )
+        return _age(ticket.created_at)
 
     # --- paging and searching -----------------------------------------------
 
