@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -520,14 +521,16 @@ def test_the_schema_in_another_language_keeps_its_names_and_values():
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.plumbing import _load_enum_name_overrides
 
-    english = _schema()
-    _load_enum_name_overrides.cache_clear()
-    GENERATOR_STATS.reset()
-    try:
-        with pseudo_language():
-            pseudo = _schema()
-    finally:
+    # English, whatever language an earlier test's request left active in this thread.
+    with translation.override("en"):
+        english = _schema()
         _load_enum_name_overrides.cache_clear()
+        GENERATOR_STATS.reset()
+        try:
+            with pseudo_language():
+                pseudo = _schema()
+        finally:
+            _load_enum_name_overrides.cache_clear()
 
     assert not GENERATOR_STATS, "no warnings"
     components = pseudo["components"]["schemas"]
