@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
 from django.utils import timezone
-from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, timesince
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
+
+from tickets.timesince import parts as timesince_parts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,42 +31,6 @@ if TYPE_CHECKING:
 # a long-running process's memory flat whatever it meets.
 _WORDS: dict[tuple, str] = {}
 _MOST_WORDS = 20_000
-
-
-def _parts(d: datetime.datetime, now: datetime.datetime) -> list[int] | None:
-    """Years, months, weeks, days, hours, minutes from d to now, as timesince counts
-    them (django/utils/timesince.py), or None when d is not before now."""
-    delta = now - d
-    if delta.days * 24 * 60 * 60 + delta.seconds <= 0:
-        return None
-    total_months = (now.year - d.year) * 12 + (now.month - d.month)
-    if d.day > now.day or (d.day == now.day and d.time() > now.time()):
-        total_months -= 1
-    years, months = divmod(total_months, 12)
-    if years or months:
-        pivot_year = d.year + years
-        pivot_month = d.month + months
-        if pivot_month > 12:
-            pivot_month -= 12
-            pivot_year += 1
-        pivot = datetime.datetime(
-            pivot_year,
-            pivot_month,
-            min(MONTHS_DAYS[pivot_month - 1], d.day),
-            d.hour,
-            d.minute,
-            d.second,
-            tzinfo=d.tzinfo,
-        )
-    else:
-        pivot = d
-    remaining = (now - pivot).total_seconds()
-    parts = [years, months]
-    for chunk in TIME_CHUNKS:
-        count = int(remaining // chunk)
-        parts.append(count)
-        remaining -= chunk * count
-    return parts
 
 
 def _shape(parts: list[int] | None, depth: int) -> tuple[int, ...]:
@@ -111,7 +77,7 @@ class Clock:
     def since(self, value: datetime.datetime, *, depth: int = 2) -> str:
         """timesince(value, now, depth=depth)."""
         now = self.now.astimezone(value.tzinfo)
-        shape = _shape(_parts(value, now), depth)
+        shape = _shape(timesince_parts(value, now), depth)
         return self._words(("since", depth, shape), lambda: timesince(value, now, depth=depth))
 
     def natural(self, value: datetime.datetime) -> str:
@@ -123,7 +89,7 @@ class Clock:
             if delta.days != 0:
                 # As timesince compares them: in the value's own time zone.
                 local_now = now.astimezone(value.tzinfo)
-                shape = _shape(_parts(value, local_now), 2)
+                shape = _shape(timesince_parts(value, local_now), 2)
                 return self._words(
                     ("past-day", shape),
                     lambda: (
@@ -140,7 +106,7 @@ class Clock:
         if delta.days != 0:
             # timeuntil(value, now) is timesince from now, in the value's time zone, to value.
             local_now = now.astimezone(value.tzinfo)
-            shape = _shape(_parts(local_now, value), 2)
+            shape = _shape(timesince_parts(local_now, value), 2)
             return self._words(
                 ("future-day", shape),
                 lambda: (

@@ -26,7 +26,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats
 from django.utils.html import avoid_wrapping, conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
+from django.utils.timesince import TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware, template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -35,6 +35,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as djangos_word
 
 from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
+from tickets.timesince import parts as timesince_parts
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -70,36 +71,9 @@ def _units(d: datetime, now: datetime) -> tuple[tuple[int, int], ...]:
     the words: years and months by the calendar, then weeks, days, hours and
     minutes; at most two adjacent units, none when less than a minute.
     """
-    delta = now - d
-    if delta.days * 86400 + delta.seconds <= 0:
+    partials = timesince_parts(d, now)
+    if partials is None:
         return ()
-    total_months = (now.year - d.year) * 12 + (now.month - d.month)
-    if d.day > now.day or (d.day == now.day and d.time() > now.time()):
-        total_months -= 1
-    years, months = divmod(total_months, 12)
-    if years or months:
-        pivot_year = d.year + years
-        pivot_month = d.month + months
-        if pivot_month > 12:
-            pivot_month -= 12
-            pivot_year += 1
-        pivot = datetime(
-            pivot_year,
-            pivot_month,
-            min(MONTHS_DAYS[pivot_month - 1], d.day),
-            d.hour,
-            d.minute,
-            d.second,
-            tzinfo=d.tzinfo,
-        )
-    else:
-        pivot = d
-    remaining = (now - pivot).total_seconds()
-    partials = [years, months]
-    for chunk in TIME_CHUNKS:
-        count = int(remaining // chunk)
-        partials.append(count)
-        remaining -= chunk * count
     first = next((i for i, value in enumerate(partials) if value), None)
     if first is None:
         return ()
