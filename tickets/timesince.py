@@ -46,3 +46,24 @@ def parts(d: datetime.datetime, now: datetime.datetime) -> list[int] | None:
         parts.append(count)
         remaining -= chunk * count
     return parts
+
+
+def units(
+    d: datetime.datetime, now: datetime.datetime, depth: int = 2
+) -> tuple[tuple[int, int], ...]:
+    """The (unit, count) pairs timesince(d, now, depth=depth) words: the first
+    non-zero part and up to depth - 1 adjacent non-zero ones after it; none
+    when d is not a minute before now. A unit is an index into the parts
+    (years, months, then django.utils.timesince.TIME_CHUNKS)."""
+    counted = parts(d, now)
+    if counted is None:
+        return ()
+    first = next((i for i, value in enumerate(counted) if value), None)
+    if first is None:
+        return ()
+    shown = []
+    for i in range(first, min(first + depth, len(counted))):
+        if not counted[i]:
+            break
+        shown.append((i, counted[i]))
+    return tuple(shown)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
-from tickets.timesince import parts as timesince_parts
+from tickets.timesince import units as timesince_units
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,21 +31,6 @@ if TYPE_CHECKING:
 # a long-running process's memory flat whatever it meets.
 _WORDS: dict[tuple, str] = {}
 _MOST_WORDS = 20_000
-
-
-def _shape(parts: list[int] | None, depth: int) -> tuple[int, ...]:
-    """What of the parts timesince words at this depth: the first non-zero ones, in a row."""
-    if parts is None:
-        return ()
-    first = next((i for i, value in enumerate(parts) if value), None)
-    if first is None:
-        return ()
-    shown = []
-    for value in parts[first : first + depth]:
-        if not value:
-            break
-        shown.append(value)
-    return (first, *shown)
 
 
 class Clock:
@@ -77,48 +62,40 @@ class Clock:
     def since(self, value: datetime.datetime, *, depth: int = 2) -> str:
         """timesince(value, now, depth=depth)."""
         now = self.now.astimezone(value.tzinfo)
-        shape = _shape(timesince_parts(value, now), depth)
+        shape = timesince_units(value, now, depth)
         return self._words(("since", depth, shape), lambda: timesince(value, now, depth=depth))
 
     def natural(self, value: datetime.datetime) -> str:
         """naturaltime(value): "now", "5 minutes ago", "3 days, 2 hours from now"."""
         now = self.now
-        strings = NaturalTimeFormatter.time_strings
         if value < now:
             delta = now - value
             if delta.days != 0:
                 # As timesince compares them: in the value's own time zone.
                 local_now = now.astimezone(value.tzinfo)
-                shape = _shape(timesince_parts(value, local_now), 2)
-                return self._words(
-                    ("past-day", shape),
-                    lambda: (
-                        strings["past-day"]
-                        % {
-                            "delta": timesince(
-                                value, local_now, time_strings=NaturalTimeFormatter.past_substrings
-                            )
-                        }
-                    ),
-                )
+                return self._over_a_day(value, local_now, "past")
             return self._within_a_day(delta, "past")
         delta = value - now
         if delta.days != 0:
             # timeuntil(value, now) is timesince from now, in the value's time zone, to value.
-            local_now = now.astimezone(value.tzinfo)
-            shape = _shape(timesince_parts(local_now, value), 2)
-            return self._words(
-                ("future-day", shape),
-                lambda: (
-                    strings["future-day"]
-                    % {
-                        "delta": timesince(
-                            local_now, value, time_strings=NaturalTimeFormatter.future_substrings
-                        )
-                    }
-                ),
-            )
+            return self._over_a_day(now.astimezone(value.tzinfo), value, "future")
         return self._within_a_day(delta, "future")
+
+    def _over_a_day(self, start: datetime.datetime, end: datetime.datetime, way: str) -> str:
+        """naturaltime's "%(delta)s ago" or "%(delta)s from now", the delta timesince's."""
+        kind = f"{way}-day"
+        substrings = (
+            NaturalTimeFormatter.past_substrings
+            if way == "past"
+            else NaturalTimeFormatter.future_substrings
+        )
+        return self._words(
+            (kind, timesince_units(start, end, 2)),
+            lambda: (
+                NaturalTimeFormatter.time_strings[kind]
+                % {"delta": timesince(start, end, time_strings=substrings)}
+            ),
+        )
 
     def _within_a_day(self, delta: datetime.timedelta, way: str) -> str:
         strings = NaturalTimeFormatter.time_strings

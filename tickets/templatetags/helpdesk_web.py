@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as djangos_word
 
 from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
-from tickets.timesince import parts as timesince_parts
+from tickets.timesince import units as timesince_units
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -62,27 +62,6 @@ def _words() -> tuple[str | None, str]:
     translated now, so that other translations in force (the tests' pseudo-language)
     are never answered from the cache."""
     return get_language(), djangos_word("now")
-
-
-def _units(d: datetime, now: datetime) -> tuple[tuple[int, int], ...]:
-    """The (unit, count) pairs `timesince(d, now)` words, unit an index of TIME_STRINGS_KEYS.
-
-    Django's own arithmetic (django.utils.timesince.timesince, depth 2), without
-    the words: years and months by the calendar, then weeks, days, hours and
-    minutes; at most two adjacent units, none when less than a minute.
-    """
-    partials = timesince_parts(d, now)
-    if partials is None:
-        return ()
-    first = next((i for i, value in enumerate(partials) if value), None)
-    if first is None:
-        return ()
-    units = []
-    for i in range(first, min(first + 2, len(partials))):
-        if not partials[i]:
-            break
-        units.append((i, partials[i]))
-    return tuple(units)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -119,12 +98,12 @@ def relative(value: datetime) -> str:
     if value < now:
         delta, direction = now - value, "past"
         if delta.days:
-            return _relative_words(_words(), "past-day", _units(value, now))
+            return _relative_words(_words(), "past-day", timesince_units(value, now))
     else:
         delta, direction = value - now, "future"
         if delta.days:
             # timeuntil: timesince with the two moments swapped.
-            return _relative_words(_words(), "future-day", _units(now, value))
+            return _relative_words(_words(), "future-day", timesince_units(now, value))
     seconds = delta.seconds
     if seconds == 0:
         return _relative_words(_words(), "now", 0)
