@@ -45,6 +45,12 @@ def _how(field: serializers.Field) -> int:
     return _BY_FIELD
 
 
+def _iso(value: datetime, tz: Any) -> str:
+    """An aware datetime as DRF's DateTimeField writes it (ISO 8601, UTC as Z), in `tz`."""
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def datetime_text() -> Callable[[datetime | None], str | None]:
     """A date as DRF's DateTimeField writes it, in the current time zone; None stays None.
 
@@ -57,8 +63,7 @@ def datetime_text() -> Callable[[datetime | None], str | None]:
         if value is None:
             return None
         if type(value) is datetime and value.tzinfo and tz:
-            iso = value.astimezone(tz).isoformat()
-            return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
+            return _iso(value, tz)
         return field.to_representation(value)
 
     return text
@@ -129,8 +134,7 @@ class ReadOnlyRepresentation:
             elif how == _AS_IS and type(value) in _PLAIN_TYPES:
                 ret[name] = value
             elif how == _ISO_DATETIME and type(value) is datetime and value.tzinfo and tz:
-                text = value.astimezone(tz).isoformat()
-                ret[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
+                ret[name] = _iso(value, tz)
             else:
                 ret[name] = field.to_representation(value)
         return ret

@@ -88,11 +88,21 @@ class UploadParsers:
 
 
 def _ticket_response(
-    request: Request, ticket: Ticket, *, status: int = 200, headers: dict | None = None
+    request: Request,
+    ticket: Any,
+    *,
+    status: int = 200,
+    headers: dict | None = None,
+    serializer: serializers.TicketSerializer | None = None,
 ) -> Response:
+    """The ticket (a model, or a row read for `serializer`) with its files and its ETag."""
     _with_report_files([ticket])
-    data = serializers.TicketSerializer(ticket, context={"request": request}).data
-    return Response(data, status=status, headers={"ETag": etag(ticket), **(headers or {})})
+    if serializer is None:
+        serializer = serializers.TicketSerializer(context={"request": request})
+    serializer.instance = ticket
+    return Response(
+        serializer.data, status=status, headers={"ETag": etag(ticket), **(headers or {})}
+    )
 
 
 @schema.ticket_endpoints
@@ -160,9 +170,7 @@ class TicketViewSet(
         ticket = selectors.get_visible_ticket(request.user, pk, rows.rows_of(Ticket, serializer))
         if not_modified(request, ticket):
             return Response(status=304, headers={"ETag": etag(ticket)})
-        _with_report_files([ticket])
-        serializer.instance = ticket
-        return Response(serializer.data, headers={"ETag": etag(ticket)})
+        return _ticket_response(request, ticket, serializer=serializer)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         serializer = inputs.TicketUpdateSerializer(data=request.data, context={"request": request})
