@@ -1,4 +1,4 @@
-"""API token look-ups kept in the shared cache, and forgotten the moment anything changes.
+"""API tokens and signed-in users kept in the shared cache, forgotten the moment anything changes.
 
 Checking a token costs a query (the token with its user) on every API request,
 a fifth of a list's time (docs/BENCHMARKS.md). With API_TOKEN_CACHE_SECONDS set
@@ -12,7 +12,8 @@ transaction commits, and every kept token is stale from then on:
   a new username or language, a sign-in's `last_login`);
 - a token saved or deleted (revoked one by one or all at once, by a password
   change, in the console, or with its user);
-- a change to a user's groups or permissions.
+- a change to a user's groups or permissions;
+- a session written (a sign-in, a sign-out, a new password).
 
 A look-up reads its entry and the generation in one round trip; it keeps what
 it found in the database under the generation it read *before* the query, so
@@ -21,6 +22,12 @@ Only tokens found are kept (random keys sent by anyone fill nothing), each for
 API_TOKEN_CACHE_SECONDS at most: the bound on what a raw SQL UPDATE of users or
 tokens, which sends no signal and which nothing here makes, could leave stale.
 
+Signed-in pages use it the same way for the user their session names
+(accounts.backends.ModelBackend, under USER_PREFIX): each page read the
+session and then the user from the database, half of a reporter's list's
+queries; and for the session itself (accounts.sessions), whose every write
+sets a new generation too.
+
 Off (0) without a shared cache: a per-process cache could not tell the other
 processes that a token was revoked (helpdesk.W003 says so if it is set anyway).
 """
@@ -28,17 +35,19 @@ processes that a token was revoked (helpdesk.W003 says so if it is set anyway).
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 if TYPE_CHECKING:
-    from accounts.models import ApiToken
+    from accounts.models import ApiToken, User
 
 GENERATION = "api-token:generation"
 PREFIX = "api-token:"
+USER_PREFIX = "signed-in-user:"
+SESSION_PREFIX = "session:"
 
 
 def enabled() -> bool:
@@ -47,9 +56,40 @@ def enabled() -> bool:
 
 def lookup(key_hash: str) -> tuple[ApiToken | None, str | None]:
     """The kept token for this key hash if it is current; and the generation to keep one under."""
-    found = cache.get_many([PREFIX + key_hash, GENERATION])
+    return _lookup(PREFIX + key_hash)
+
+
+def keep(key_hash: str, token: ApiToken, generation: str | None) -> None:
+    """Keep the token found under the generation read before looking it up."""
+    _keep(PREFIX + key_hash, token, generation)
+
+
+def lookup_user(user_id: Any) -> tuple[User | None, str | None]:
+    """The kept user with this id if it is current; and the generation to keep one under."""
+    return _lookup(f"{USER_PREFIX}{user_id}")
+
+
+def keep_user(user: User, generation: str | None) -> None:
+    """Keep the user found under the generation read before looking it up."""
+    _keep(f"{USER_PREFIX}{user.pk}", user, generation)
+
+
+def lookup_session(session_key: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The kept data of this session if it is current; and the generation to keep it under."""
+    return _lookup(SESSION_PREFIX + session_key)
+
+
+def keep_session(
+    session_key: str, data: dict[str, Any], generation: str | None, seconds: int
+) -> None:
+    """Keep a session's data, read under this generation, for at most this many seconds."""
+    _keep(SESSION_PREFIX + session_key, data, generation, seconds)
+
+
+def _lookup(key: str) -> tuple[Any, str | None]:
+    found = cache.get_many([key, GENERATION])
     generation = found.get(GENERATION)
-    entry = found.get(PREFIX + key_hash)
+    entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1], generation
     if generation is None:
@@ -60,10 +100,11 @@ def lookup(key_hash: str) -> tuple[ApiToken | None, str | None]:
     return None, generation
 
 
-def keep(key_hash: str, token: ApiToken, generation: str | None) -> None:
-    """Keep the token found under the generation read before looking it up."""
+def _keep(key: str, found: Any, generation: str | None, seconds: int | None = None) -> None:
     if generation is not None:
-        cache.set(PREFIX + key_hash, (generation, token), settings.API_TOKEN_CACHE_SECONDS)
+        if seconds is None:
+            seconds = settings.API_TOKEN_CACHE_SECONDS
+        cache.set(key, (generation, found), seconds)
 
 
 def forget_all() -> None:

@@ -48,7 +48,7 @@ NEW_TOKEN_COOKIE = "new_api_token"  # noqa: S105 - a cookie name, not a secret
 # Long enough to survive a slow redirect, short enough not to linger.
 NEW_TOKEN_MAX_AGE = 120
 # Sign-up (or its email link) signs the new user in; name the backend, as axes' comes first.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.ModelBackend"
 SITE_CONTEXT = {"site_name": settings.SITE_NAME}
 # Django's form views treat PUT as POST; our forms only ever GET and POST.
 FORM_METHODS = ["get", "post", "head", "options"]

@@ -351,7 +351,7 @@ def main(argv: list[str]) -> None:
     sessions, clients = {}, []
     for role, user in users.items():
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
         sessions[role] = client.cookies["sessionid"].value
         clients.append(client)
     try:

@@ -139,7 +139,7 @@ def reads(out: Path) -> None:
     sessions = {}
     for role, user in (("reporter", reader), ("staff", staff)):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
         sessions[role] = client.cookies["sessionid"].value
 
     rng = random.Random(7)  # noqa: S311 - picking test data

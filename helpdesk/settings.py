@@ -172,7 +172,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username or address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the signed-in user from the shared cache when it is on.
+    "accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -296,7 +297,8 @@ if REDIS_URL := os.getenv("REDIS_URL", ""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's cached_db with the shared cache on, its database engine otherwise (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 
 # API tokens found are kept this many seconds in the cache, and forgotten by
 # every app process the moment a user or token changes (accounts.token_cache).

@@ -1,0 +1,159 @@
+"""Signed-in pages read the session and the user from the shared cache, never a stale one.
+
+Every page a signed-in person opens read their session and then their user
+from the database: two of the web list's four queries, a fifth of its time
+(docs/BENCHMARKS.md). With the shared cache on (API_TOKEN_CACHE_SECONDS, on by
+default with REDIS_URL), both are kept there: the session by Django's
+cached_db engine (accounts.sessions), the user under the same generation as
+the API tokens (accounts.token_cache), which any change to any user makes
+stale at once. The test process shares one memory cache, as app processes
+share Redis.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client
+
+from accounts import services, token_cache
+from tests.factories import PASSWORD, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+MY_TICKETS = "/tickets/"
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache(settings):
+    settings.API_TOKEN_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def test_a_page_reads_neither_session_nor_user_from_the_database_again(
+    reporter, django_assert_num_queries
+):
+    make_ticket(reporter)
+    client = signed_in("alice")
+    client.get(MY_TICKETS)  # the first visit keeps them
+
+    # Expect 2: the tabs' counts and the page of tickets.
+    with django_assert_num_queries(2):
+        response = client.get(MY_TICKETS)
+
+    assert response.status_code == 200
+    assert b"alice" in response.content
+
+
+def test_without_the_shared_cache_both_are_read_every_time(
+    settings, reporter, django_assert_num_queries
+):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    make_ticket(reporter)
+    client = signed_in("alice")
+    client.get(MY_TICKETS)
+
+    # Expect 4: the session, the user, the tabs' counts and the page.
+    with django_assert_num_queries(4):
+        assert client.get(MY_TICKETS).status_code == 200
+
+
+def test_signing_out_ends_the_kept_session(reporter):
+    client = signed_in("alice")
+    assert client.get(MY_TICKETS).status_code == 200
+    stolen = Client()
+    stolen.cookies = client.cookies  # the same cookie, as someone who copied it
+
+    client.post("/accounts/logout/")
+
+    response = stolen.get(MY_TICKETS)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_page_read_while_its_owner_signs_out_does_not_keep_the_session(reporter):
+    client = signed_in("alice")
+    session_key = client.cookies["sessionid"].value
+    # A page reads the generation, then the session from the database ...
+    _, generation = token_cache.lookup_session(session_key)
+    data = Session.objects.get(session_key=session_key).get_decoded()
+    # ... while its owner signs out in another tab ...
+    client.post("/accounts/logout/")
+    # ... then keeps what it read, under the generation it read first.
+    token_cache.keep_session(session_key, data, generation, 300)
+
+    stolen = Client()
+    stolen.cookies["sessionid"] = session_key
+    assert stolen.get(MY_TICKETS).status_code == 302
+
+
+def test_a_new_password_set_elsewhere_signs_the_other_sessions_out(reporter):
+    client = signed_in("alice")
+    assert client.get(MY_TICKETS).status_code == 200
+
+    reporter.set_password("a-brand-new-passphrase-18")
+    reporter.save()
+
+    assert client.get(MY_TICKETS).status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_at_once(reporter):
+    client = signed_in("alice")
+    assert client.get(MY_TICKETS).status_code == 200
+
+    reporter.is_active = False
+    reporter.save()
+
+    assert client.get(MY_TICKETS).status_code == 302
+
+
+def test_staff_who_stop_being_staff_lose_the_console_at_once(agent):
+    client = signed_in(agent.username)
+    assert client.get("/admin/tickets/ticket/").status_code == 200
+
+    services.set_staff(user=agent, is_staff=False)
+
+    assert client.get("/admin/tickets/ticket/").status_code == 302
+
+
+def test_a_new_language_shows_at_once(reporter):
+    client = signed_in("alice")
+    assert client.get(MY_TICKETS).headers.get("Content-Language") != "de"
+
+    reporter.language = "de"
+    reporter.save()
+
+    response = client.get(MY_TICKETS)
+    assert response.headers["Content-Language"] == "de"
+    assert "Meine Tickets" in response.content.decode()
+
+
+def test_each_person_sees_their_own_name(reporter, other_user):
+    alice, bob = signed_in("alice"), signed_in(other_user.username)
+
+    for _ in range(2):
+        assert b'class="account-name">alice<' in alice.get(MY_TICKETS).content
+        assert b'class="account-name">alice<' not in bob.get(MY_TICKETS).content
+
+
+def test_sessions_from_before_keep_their_sign_in(reporter):
+    # Signed in before this cache, under Django's own backend's name.
+    client = signed_in("alice")
+    session = Session.objects.get()
+    data = session.get_decoded()
+    data[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    cache.clear()
+
+    assert client.get(MY_TICKETS).status_code == 200
