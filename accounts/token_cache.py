@@ -56,37 +56,38 @@ def enabled() -> bool:
 
 def lookup(key_hash: str) -> tuple[ApiToken | None, str | None]:
     """The kept token for this key hash if it is current; and the generation to keep one under."""
-    return _lookup(PREFIX + key_hash)
+    return lookup_key(PREFIX + key_hash)
 
 
 def keep(key_hash: str, token: ApiToken, generation: str | None) -> None:
     """Keep the token found under the generation read before looking it up."""
-    _keep(PREFIX + key_hash, token, generation)
+    keep_key(PREFIX + key_hash, token, generation)
 
 
 def lookup_user(user_id: Any) -> tuple[User | None, str | None]:
     """The kept user with this id if it is current; and the generation to keep one under."""
-    return _lookup(f"{USER_PREFIX}{user_id}")
+    return lookup_key(f"{USER_PREFIX}{user_id}")
 
 
 def keep_user(user: User, generation: str | None) -> None:
     """Keep the user found under the generation read before looking it up."""
-    _keep(f"{USER_PREFIX}{user.pk}", user, generation)
+    keep_key(f"{USER_PREFIX}{user.pk}", user, generation)
 
 
 def lookup_session(session_key: str) -> tuple[dict[str, Any] | None, str | None]:
     """The kept data of this session if it is current; and the generation to keep it under."""
-    return _lookup(SESSION_PREFIX + session_key)
+    return lookup_key(SESSION_PREFIX + session_key)
 
 
 def keep_session(
     session_key: str, data: dict[str, Any], generation: str | None, seconds: int
 ) -> None:
     """Keep a session's data, read under this generation, for at most this many seconds."""
-    _keep(SESSION_PREFIX + session_key, data, generation, seconds)
+    keep_key(SESSION_PREFIX + session_key, data, generation, seconds)
 
 
-def _lookup(key: str) -> tuple[Any, str | None]:
+def lookup_key(key: str) -> tuple[Any, str | None]:
+    """What is kept under this key if it is current; and the generation to keep it under."""
     found = cache.get_many([key, GENERATION])
     generation = found.get(GENERATION)
     entry = found.get(key)
@@ -100,7 +101,8 @@ def _lookup(key: str) -> tuple[Any, str | None]:
     return None, generation
 
 
-def _keep(key: str, found: Any, generation: str | None, seconds: int | None = None) -> None:
+def keep_key(key: str, found: Any, generation: str | None, seconds: int | None = None) -> None:
+    """Keep what was read from the database under the generation read before reading it."""
     if generation is not None:
         if seconds is None:
             seconds = settings.API_TOKEN_CACHE_SECONDS
