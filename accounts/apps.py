@@ -22,7 +22,24 @@ def _revoke_api_tokens(sender, user, **kwargs) -> None:
     revoke_all_api_tokens(user=user)
 
 
-def _forget_api_tokens(sender, **kwargs) -> None:
+def _forget_before_writing(sender, instance, **kwargs) -> None:
+    # Before an existing row changes, so that a cache that refuses the new
+    # generation refuses the change with it (accounts.token_cache.forget_all).
+    if instance._state.adding:
+        return
+    from accounts.token_cache import forget_all
+
+    forget_all()
+
+
+def _forget_after_writing(sender, created: bool = False, **kwargs) -> None:
+    from accounts.token_cache import forget_all
+
+    # Nothing can be kept yet for a row just created: a refusal then is only logged.
+    forget_all(strict=not created)
+
+
+def _forget_on_relations(sender, **kwargs) -> None:
     from accounts.token_cache import forget_all
 
     forget_all()
@@ -48,18 +65,29 @@ class AccountsConfig(AppConfig):
         # Any change to a user, a token, or a user's groups or permissions makes
         # every API token kept in the cache stale (accounts.token_cache).
         from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_save,
+            pre_delete,
+            pre_save,
+        )
 
         from accounts.models import ApiToken, User
 
         for model in (User, ApiToken):
-            for name, signal in (("save", post_save), ("delete", post_delete)):
+            for name, signal, handler in (
+                ("pre_save", pre_save, _forget_before_writing),
+                ("pre_delete", pre_delete, _forget_before_writing),
+                ("save", post_save, _forget_after_writing),
+                ("delete", post_delete, _forget_after_writing),
+            ):
                 uid = f"accounts.forget_api_tokens.{name}.{model.__name__}"
-                signal.connect(_forget_api_tokens, sender=model, dispatch_uid=uid)
+                signal.connect(handler, sender=model, dispatch_uid=uid)
         for through in (
             User.groups.through,
             User.user_permissions.through,
             Group.permissions.through,
         ):
             uid = f"accounts.forget_api_tokens.m2m.{through.__name__}"
-            m2m_changed.connect(_forget_api_tokens, sender=through, dispatch_uid=uid)
+            m2m_changed.connect(_forget_on_relations, sender=through, dispatch_uid=uid)

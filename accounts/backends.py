@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import backends
 from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -29,3 +30,7 @@ class ModelBackend(backends.ModelBackend):
                 return None
             token_cache.keep_user(user, generation)
         return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:
+        # Django's own reads the database directly, past the cache: through ours instead.
+        return await sync_to_async(self.get_user)(user_id)

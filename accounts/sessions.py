@@ -4,14 +4,19 @@ A signed-in page read its session from the database every time, a query on
 every page. With the shared cache on (API_TOKEN_CACHE_SECONDS, by default
 with REDIS_URL) a session read from the database is kept there under the
 generation of accounts.token_cache, as API tokens and signed-in users are,
-and read from there. Every write of a session (a sign-in, a sign-out, a new
-password) sets a new generation, now and again when it commits, so nothing
-read before it is used after it: not even by a page that was reading the
-session from the database at the moment its owner signed out. That is why
-this is not Django's cached_db engine, which would put such a page's copy
-back into the cache for the session's whole two weeks. Sessions are written
-far less often than read (only sign-in and sign-out write ours), so a new
-generation each time costs little.
+under a hash of its key (the cache never holds a key to sign in with), and
+read from there. Every change of a stored session (a sign-out, a new
+password, new data) sets a new generation before it is written, and again
+when it commits, so nothing read before it is used after it: not even by a
+page that was reading the session from the database at the moment its owner
+signed out. That is why this is not Django's cached_db engine, which would
+put such a page's copy back into the cache for the session's whole two
+weeks. Sessions are written far less often than read (only sign-in and
+sign-out write ours), so a new generation each time costs little; a new
+session sets none, as nothing can be kept for its key yet. A cache that
+refuses the new generation refuses the change with it
+(token_cache.GenerationNotSet): a sign-out is answered "try again", never
+pretended while the servers still serve the session.
 
 An entry lives API_TOKEN_CACHE_SECONDS at most, and never past the session's
 expiry: the bound on a session row deleted by hand in the database. Without a
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
@@ -56,12 +62,30 @@ class SessionStore(db.SessionStore):
         return _upgraded(data)
 
     def save(self, must_create: bool = False) -> None:
+        if must_create or self.session_key is None:
+            # A new key: nothing can be kept for it yet (and an anonymous
+            # visitor's first session must not make every kept entry stale).
+            super().save(must_create)
+            return
+        token_cache.forget_all()
         super().save(must_create)
         token_cache.forget_all()
 
     def delete(self, session_key: str | None = None) -> None:
+        token_cache.forget_all()
         super().delete(session_key)
         token_cache.forget_all()
+
+    # Django's own async methods read and write the database directly, past
+    # the cache and its generation: through the ones above instead.
+    async def aload(self) -> dict[str, Any]:
+        return await sync_to_async(self.load)()
+
+    async def asave(self, must_create: bool = False) -> None:
+        await sync_to_async(self.save)(must_create)
+
+    async def adelete(self, session_key: str | None = None) -> None:
+        await sync_to_async(self.delete)(session_key)
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,11 @@ transaction commits, and every kept token is stale from then on:
 - a change to a user's groups or permissions;
 - a session written (a sign-in, a sign-out, a new password).
 
-A look-up reads its entry and the generation in one round trip; it keeps what
+Each change sets the generation before it is written, and refuses to be made
+if the cache will not take it (GenerationNotSet, answered 503 by
+helpdesk.middleware.SignInNeedsSharedCache): a sign-out that seemed done
+while the servers still served the session would be worse than one that
+says "try again". A look-up reads its entry and the generation in one round trip; it keeps what
 it found in the database under the generation it read *before* the query, so
 an answer read while a change was being committed is never kept as current.
 Only tokens found are kept (random keys sent by anyone fill nothing), each for
@@ -34,11 +38,13 @@ processes that a token was revoked (helpdesk.W003 says so if it is set anyway).
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 
 if TYPE_CHECKING:
@@ -48,6 +54,8 @@ GENERATION = "api-token:generation"
 PREFIX = "api-token:"
 USER_PREFIX = "signed-in-user:"
 SESSION_PREFIX = "session:"
+
+logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -76,14 +84,20 @@ def keep_user(user: User, generation: str | None) -> None:
 
 def lookup_session(session_key: str) -> tuple[dict[str, Any] | None, str | None]:
     """The kept data of this session if it is current; and the generation to keep it under."""
-    return lookup_key(SESSION_PREFIX + session_key)
+    return lookup_key(_session_cache_key(session_key))
 
 
 def keep_session(
     session_key: str, data: dict[str, Any], generation: str | None, seconds: int
 ) -> None:
     """Keep a session's data, read under this generation, for at most this many seconds."""
-    keep_key(SESSION_PREFIX + session_key, data, generation, seconds)
+    keep_key(_session_cache_key(session_key), data, generation, seconds)
+
+
+def _session_cache_key(session_key: str) -> str:
+    # Hashed: whoever can read the cache must not find keys to sign in with
+    # there; and a cookie of any length makes a key of one length.
+    return SESSION_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()
 
 
 def lookup_key(key: str) -> tuple[Any, str | None]:
@@ -109,17 +123,51 @@ def keep_key(key: str, found: Any, generation: str | None, seconds: int | None =
         cache.set(key, (generation, found), seconds)
 
 
-def forget_all() -> None:
+class GenerationNotSet(Exception):
+    """The shared cache took no new generation: what is kept there may be stale."""
+
+
+def forget_all(*, strict: bool = True) -> None:
     """Make every kept token stale: now, and again once the change being made is committed.
 
     Now, so that nothing kept before the change is used again; after the commit,
     so that nothing read from the database between now and then (still the old
     rows) is kept as current either.
+
+    Strict (the default) raises GenerationNotSet if the cache refuses the new
+    generation (Redis paused, read-only after a fail-over, out of memory): a
+    sign-out or a deactivation that fails is better than one that seems done
+    while every server still serves the old session or user for minutes.
+    Callers make the change after this first call, so a refusal leaves the
+    database as it was. Not strict is for a change nothing can be kept for yet
+    (a row being created). The second call, after the commit, cannot undo the
+    change: a refusal there is logged.
     """
-    if enabled():
-        _new_generation()
-        transaction.on_commit(_new_generation)
+    if not _shared():
+        return
+    _new_generation(strict=strict)
+    transaction.on_commit(_new_generation_after_commit)
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
+def _shared() -> bool:
+    # Also with the cache off in this process (API_TOKEN_CACHE_SECONDS=0): a
+    # command run with other settings than the servers' still tells them.
+    from django.core.cache.backends.redis import RedisCache
+
+    return enabled() or isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
+
+
+def _new_generation(*, strict: bool) -> None:
+    value = secrets.token_hex(8)
+    # helpdesk.cache.ResilientRedisCache drops a write Redis refuses; this one must not be.
+    set_strictly = getattr(cache, "set_strictly", cache.set)
+    try:
+        set_strictly(GENERATION, value, timeout=None)
+    except Exception as exc:
+        if strict:
+            raise GenerationNotSet(str(exc)) from exc
+        logger.error("The shared cache refused a new generation (%s): %s", type(exc).__name__, exc)
+
+
+def _new_generation_after_commit() -> None:
+    _new_generation(strict=False)

@@ -2,12 +2,17 @@
 
 What lives in the cache are counts that protect the site (API throttles, the
 limits on new tickets and messages, the form limits, the lockout emails),
-never data. With Redis unreachable, `ResilientRedisCache` fails open: reads
-miss, writes are dropped, a count starts again from nothing, so reading and
-writing tickets carry on (logged as a warning, at most once every ten
-seconds per process). Sign-in, sign-up and password resets fail closed
-instead (helpdesk.middleware.SignInNeedsSharedCache asks `is_available()`):
-their guard against guessing and email floods counts here.
+figures kept a minute (the dashboard's), and what a request is signed in
+with: API tokens, sessions and users, kept under a generation that every
+change to them replaces (accounts.token_cache; sessions under a hash of
+their key, never the key). With Redis unreachable, `ResilientRedisCache`
+fails open: reads miss, writes are dropped, a count starts again from
+nothing, so reading and writing tickets carry on (logged as a warning, at
+most once every ten seconds per process). The one write that must not be
+dropped, a new generation, goes through `set_strictly`, which raises.
+Sign-in, sign-up and password resets fail closed instead
+(helpdesk.middleware.SignInNeedsSharedCache asks `is_available()`): their
+guard against guessing and email floods counts here.
 
 Per call, Django's RedisCacheClient.get_client builds a new `redis.Redis`,
 which copies redis-py's table of response callbacks: 48 µs of CPU, twice the
@@ -100,6 +105,10 @@ def _failing_open(name: str) -> Any:
 
 class ResilientRedisCache(RedisCache):
     """RedisCache that fails open while Redis is unreachable (see the module)."""
+
+    def set_strictly(self, key: Any, value: Any, timeout: Any = None) -> None:
+        """set(), raising RedisError when Redis refuses it rather than dropping it."""
+        RedisCache.set(self, key, value, timeout)
 
     def is_available(self) -> bool:
         try:

@@ -179,22 +179,40 @@ class SignInNeedsSharedCache:
 
         if cache_available():
             return None
-        headers = {"Retry-After": "60", "Cache-Control": "no-store"}
         text = gettext(
             "Signing in is paused for a moment: a part of the helpdesk that protects it "
             "against password guessing is down. Please try again in a few minutes; if you "
             "are signed in already, everything else keeps working."
         )
-        if is_api_request(request):
-            return problem_response(503, detail=text, code="sign_in_unavailable", headers=headers)
-        from django.shortcuts import render
+        return _paused(request, gettext("Signing in is paused"), text, "sign_in_unavailable")
 
-        response = render(
-            request,
-            "503_sign_in.html",
-            {"heading": gettext("Signing in is paused"), "text": text},
-            status=503,
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        """A change the shared cache could not tell every server about is refused, plainly.
+
+        A sign-out, a new password or a deactivation sets a new generation in
+        the cache before it is written (accounts.token_cache.forget_all); if
+        Redis refuses it, the change is not made, rather than seem made while
+        the servers serve the old session, user or token for minutes.
+        """
+        from accounts.token_cache import GenerationNotSet
+
+        if not isinstance(exception, GenerationNotSet):
+            return None
+        text = gettext(
+            "This change could not be made just now: a part of the helpdesk that tells "
+            "every server about it is down. Nothing was changed; please try again in a "
+            "few minutes."
         )
-        for name, value in headers.items():
-            response[name] = value
-        return response
+        return _paused(
+            request, gettext("Please try again in a few minutes"), text, "change_unavailable"
+        )
+
+
+def _paused(request: HttpRequest, heading: str, text: str, code: str) -> HttpResponse:
+    headers = {"Retry-After": "60", "Cache-Control": "no-store"}
+    if is_api_request(request):
+        return problem_response(503, detail=text, code=code, headers=headers)
+    response = render(request, "503_sign_in.html", {"heading": heading, "text": text}, status=503)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -106,7 +106,8 @@ MIDDLEWARE = [
     "helpdesk.middleware.refuse_nul_in_query",
     "helpdesk.middleware.limit_request_size",
     "helpdesk.middleware.CheckConsoleSelection",
-    # Sign-in and the email-sending forms wait while Redis is down (helpdesk/cache.py).
+    # Sign-in and the email-sending forms wait while Redis is down (helpdesk/cache.py),
+    # and so does a change Redis could not be told of (accounts/token_cache.py).
     "helpdesk.middleware.SignInNeedsSharedCache",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
@@ -297,7 +298,9 @@ if REDIS_URL := os.getenv("REDIS_URL", ""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Django's cached_db with the shared cache on, its database engine otherwise (accounts.sessions).
+# Django's database sessions, read from the shared cache under the token cache's
+# generation when it is on (accounts.sessions; not Django's cached_db, which could
+# keep a session read during its sign-out).
 SESSION_ENGINE = "accounts.sessions"
 
 # API tokens found are kept this many seconds in the cache, and forgotten by

@@ -3,10 +3,10 @@
 Every page a signed-in person opens read their session and then their user
 from the database: two of the web list's four queries, a fifth of its time
 (docs/BENCHMARKS.md). With the shared cache on (API_TOKEN_CACHE_SECONDS, on by
-default with REDIS_URL), both are kept there: the session by Django's
-cached_db engine (accounts.sessions), the user under the same generation as
-the API tokens (accounts.token_cache), which any change to any user makes
-stale at once. The test process shares one memory cache, as app processes
+default with REDIS_URL), both are kept there under the same generation as the
+API tokens (accounts.token_cache; the session by accounts.sessions, the user by
+accounts.backends), which any change to a session or a user makes stale at
+once. The test process shares one memory cache, as app processes
 share Redis.
 """
 
@@ -157,3 +157,39 @@ def test_sessions_from_before_keep_their_sign_in(reporter):
     cache.clear()
 
     assert client.get(MY_TICKETS).status_code == 200
+
+
+def test_the_cache_never_holds_a_session_key_to_sign_in_with(reporter):
+    client = signed_in("alice")
+    client.get(MY_TICKETS)
+    session_key = client.cookies["sessionid"].value
+
+    kept = list(cache._cache)  # the memory cache's own keys, as Redis's KEYS would list them
+    assert any(token_cache.SESSION_PREFIX in key for key in kept)
+    assert not any(session_key in key for key in kept)
+
+
+def test_a_cookie_of_any_length_is_refused_without_a_warning(reporter, recwarn):
+    client = Client()
+    client.cookies["sessionid"] = "x" * 300
+
+    response = client.get(MY_TICKETS)
+
+    assert response.status_code == 302
+    assert not [w for w in recwarn if "CacheKeyWarning" in type(w.message).__name__]
+
+
+def test_async_reads_go_through_the_cache_and_its_generation(reporter):
+    from asgiref.sync import async_to_sync
+
+    from accounts.sessions import SessionStore
+
+    client = signed_in("alice")
+    client.get(MY_TICKETS)  # kept
+    session_key = client.cookies["sessionid"].value
+    store = SessionStore(session_key)
+    assert async_to_sync(store.aload)()["_auth_user_id"] == str(reporter.pk)
+
+    async_to_sync(SessionStore(session_key).adelete)()
+
+    assert client.get(MY_TICKETS).status_code == 302

@@ -157,6 +157,10 @@ def test_compose_runs_web_worker_postgres_and_redis():
     assert web_env["DATABASE_URL"].startswith("postgres://")
     assert web_env["REDIS_URL"].startswith("redis://redis:")
     assert "db_worker" in " ".join(services["worker"]["command"])
+    # Redis keeps nothing across a restart: no snapshot brings back a signed-out session.
+    assert services["redis"]["command"] == [
+        "redis-server", "--save", "", "--appendonly", "no"
+    ]  # fmt: skip
     # The release steps run before the web server starts.
     release = " ".join(services["release"]["command"])
     assert "collectstatic" in release and "migrate" in release
