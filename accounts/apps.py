@@ -22,21 +22,35 @@ def _revoke_api_tokens(sender, user, **kwargs) -> None:
     revoke_all_api_tokens(user=user)
 
 
-def _forget_before_writing(sender, instance, **kwargs) -> None:
+def _nothing_kept_changes(instance, update_fields) -> bool:
+    # Nothing is kept for a row not yet made; and a sign-in's last_login is
+    # read by no page, so it need not make every kept entry stale.
+    return instance._state.adding or (
+        update_fields is not None and set(update_fields) <= {"last_login"}
+    )
+
+
+def _forget_before_writing(sender, instance, update_fields=None, **kwargs) -> None:
     # Before an existing row changes, so that a cache that refuses the new
     # generation refuses the change with it (accounts.token_cache.forget_all).
-    if instance._state.adding:
+    if _nothing_kept_changes(instance, update_fields):
         return
     from accounts.token_cache import forget_all
 
     forget_all()
 
 
-def _forget_after_writing(sender, created: bool = False, **kwargs) -> None:
+def _forget_after_writing(
+    sender, instance, created: bool = False, update_fields=None, **kwargs
+) -> None:
+    if created or _nothing_kept_changes(instance, update_fields):
+        return
+    from django.db import connection
+
     from accounts.token_cache import forget_all
 
-    # Nothing can be kept yet for a row just created: a refusal then is only logged.
-    forget_all(strict=not created)
+    # Strict only where a refusal still undoes the change: inside a transaction.
+    forget_all(strict=connection.in_atomic_block)
 
 
 def _forget_on_relations(sender, **kwargs) -> None:

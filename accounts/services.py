@@ -109,8 +109,9 @@ def set_language(*, user: User, language: str) -> User:
     """Save the language the user reads the product in; blank: their browser's."""
     if language not in ("", *dict(settings.LANGUAGES)):
         raise ValidationError({"language": _("Choose one of the languages offered.")})
-    user.language = language
-    user.save(update_fields=["language"])
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

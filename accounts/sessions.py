@@ -34,8 +34,9 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends import db
+from django.db import router, transaction
 
 from accounts import token_cache
 
@@ -44,7 +45,17 @@ _OURS = "accounts.backends.ModelBackend"
 
 
 class SessionStore(db.SessionStore):
+    # Whether the session as loaded was signed in: None until it is loaded.
+    _signed_in: bool | None = None
+    # A key made in this request: no one else knows it, nothing is kept for it.
+    _made_here = False
+
     def load(self) -> dict[str, Any]:
+        data = self._load()
+        self._signed_in = SESSION_KEY in data
+        return data
+
+    def _load(self) -> dict[str, Any]:
         if not (token_cache.enabled() and self.session_key):
             return _upgraded(super().load())
         data, generation = token_cache.lookup_session(self.session_key)
@@ -57,24 +68,37 @@ class SessionStore(db.SessionStore):
         seconds = min(
             settings.API_TOKEN_CACHE_SECONDS, self.get_expiry_age(expiry=found.expire_date)
         )
-        if seconds > 0:
+        # Only signed-in sessions are kept: an anonymous one (a language, a
+        # password reset under way) is read rarely, and changing it then
+        # need not make every kept entry stale.
+        if seconds > 0 and SESSION_KEY in data:
             token_cache.keep_session(self.session_key, data, generation, seconds)
         return _upgraded(data)
 
     def save(self, must_create: bool = False) -> None:
-        if must_create or self.session_key is None:
-            # A new key: nothing can be kept for it yet (and an anonymous
-            # visitor's first session must not make every kept entry stale).
+        if must_create or self.session_key is None or self._made_here:
+            super().save(must_create)
+            self._made_here = self.session_key is not None
+            return
+        if not (self._signed_in is not False or SESSION_KEY in self._get_session()):
             super().save(must_create)
             return
-        token_cache.forget_all()
-        super().save(must_create)
-        token_cache.forget_all()
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            token_cache.forget_all()
+            super().save(must_create)
+            token_cache.forget_all()
 
     def delete(self, session_key: str | None = None) -> None:
-        token_cache.forget_all()
-        super().delete(session_key)
-        token_cache.forget_all()
+        if session_key is None and self.session_key is None:
+            return
+        if self._signed_in is False:
+            # Nothing kept for a session that was not signed in (see load).
+            super().delete(session_key)
+            return
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            token_cache.forget_all()
+            super().delete(session_key)
+            token_cache.forget_all()
 
     # Django's own async methods read and write the database directly, past
     # the cache and its generation: through the ones above instead.

@@ -139,22 +139,23 @@ def forget_all(*, strict: bool = True) -> None:
     sign-out or a deactivation that fails is better than one that seems done
     while every server still serves the old session or user for minutes.
     Callers make the change after this first call, so a refusal leaves the
-    database as it was. Not strict is for a change nothing can be kept for yet
-    (a row being created). The second call, after the commit, cannot undo the
-    change: a refusal there is logged.
+    database as it was; not strict is for a call after a change that a
+    refusal could no longer undo, which is logged instead. The call after the
+    commit is never strict, for the same reason.
+
+    A process with Redis but the cache off (API_TOKEN_CACHE_SECONDS=0: a
+    command run with other settings than the servers', or every process in an
+    emergency while Redis refuses writes) still tells the others, without
+    refusing anything.
     """
-    if not _shared():
-        return
+    if not enabled():
+        from django.core.cache.backends.redis import RedisCache
+
+        if not isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
+            return
+        strict = False
     _new_generation(strict=strict)
     transaction.on_commit(_new_generation_after_commit)
-
-
-def _shared() -> bool:
-    # Also with the cache off in this process (API_TOKEN_CACHE_SECONDS=0): a
-    # command run with other settings than the servers' still tells them.
-    from django.core.cache.backends.redis import RedisCache
-
-    return enabled() or isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
 
 
 def _new_generation(*, strict: bool) -> None:

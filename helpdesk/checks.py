@@ -52,7 +52,8 @@ def check_token_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return [
         Warning(
             "API_TOKEN_CACHE_SECONDS is set with a per-process cache: a revoked API "
-            "token keeps working in the other app processes until its entry expires.",
+            "token, a signed-out session or a deactivated user keeps working in the "
+            "other app processes until its entry expires.",
             hint="Set REDIS_URL, or API_TOKEN_CACHE_SECONDS=0.",
             id="helpdesk.W003",
         )

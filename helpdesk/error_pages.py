@@ -85,10 +85,33 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("503.html").render(), status=503, headers=headers)
 
 
+def change_unavailable(request: HttpRequest) -> HttpResponse:
+    """A change the shared cache would not take was refused (accounts.token_cache)."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    text = _(
+        "This change could not be made just now: a part of the helpdesk that tells "
+        "every server about it is down. Nothing was changed; please try again in a "
+        "few minutes."
+    )
+    if is_api_request(request):
+        return problem_response(503, detail=text, code="change_unavailable", headers=headers)
+    # Rendered without the request: its user or session may be what raised.
+    context = {"heading": _("Please try again in a few minutes"), "text": text}
+    body = loader.get_template("503_change.html").render(context)
+    return HttpResponse(body, status=503, headers=headers)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Called while Django handles the exception, so it is still at hand.
-    if database_unreachable(sys.exc_info()[1]):
+    from accounts.token_cache import GenerationNotSet
+
+    exception = sys.exc_info()[1]
+    if database_unreachable(exception):
         return service_unavailable(request)
+    if isinstance(exception, GenerationNotSet):
+        # Raised outside a view too: a session found stale and flushed by the
+        # authentication middleware, a session saved by SessionMiddleware.
+        return change_unavailable(request)
     if is_api_request(request):
         return problem_response(
             500,

@@ -195,17 +195,11 @@ class SignInNeedsSharedCache:
         the servers serve the old session, user or token for minutes.
         """
         from accounts.token_cache import GenerationNotSet
+        from helpdesk.error_pages import change_unavailable
 
         if not isinstance(exception, GenerationNotSet):
             return None
-        text = gettext(
-            "This change could not be made just now: a part of the helpdesk that tells "
-            "every server about it is down. Nothing was changed; please try again in a "
-            "few minutes."
-        )
-        return _paused(
-            request, gettext("Please try again in a few minutes"), text, "change_unavailable"
-        )
+        return change_unavailable(request)
 
 
 def _paused(request: HttpRequest, heading: str, text: str, code: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from accounts import services, token_cache
@@ -116,6 +116,7 @@ def test_a_deactivated_user_is_signed_out_at_once(reporter):
     reporter.save()
 
     assert client.get(MY_TICKETS).status_code == 302
+    assert client.get(MY_TICKETS).status_code == 302  # and not let back in from the cache
 
 
 def test_staff_who_stop_being_staff_lose_the_console_at_once(agent):
@@ -193,3 +194,82 @@ def test_async_reads_go_through_the_cache_and_its_generation(reporter):
     async_to_sync(SessionStore(session_key).adelete)()
 
     assert client.get(MY_TICKETS).status_code == 302
+
+
+def test_the_generation_is_set_again_once_the_change_commits(
+    reporter, django_capture_on_commit_callbacks
+):
+    # A page reading the old row between the change and its commit keeps it
+    # under the generation set before the change; the one set after makes it stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        reporter.is_active = False
+        reporter.save()
+        during = cache.get(token_cache.GENERATION)
+    assert cache.get(token_cache.GENERATION) != during
+
+
+def test_what_anyone_can_do_without_signing_in_leaves_the_kept_entries_alone(reporter, client):
+    alice = signed_in("alice")
+    alice.get(MY_TICKETS)
+    generation = cache.get(token_cache.GENERATION)
+
+    client.get("/accounts/login/")
+    for _ in range(3):
+        client.post("/accounts/logout/")
+        client.post("/accounts/language/", {"language": "de", "next": "/"})
+    client.post("/accounts/signup/", {"username": "mallory", "email": "m@example.com"})
+
+    assert cache.get(token_cache.GENERATION) == generation
+
+
+def test_signing_in_leaves_the_others_kept_entries_alone(reporter, other_user):
+    alice = signed_in("alice")
+    alice.get(MY_TICKETS)
+    generation = cache.get(token_cache.GENERATION)
+
+    signed_in(other_user.username).get(MY_TICKETS)
+
+    assert cache.get(token_cache.GENERATION) == generation
+
+
+@pytest.fixture
+def cache_refuses_the_generation(monkeypatch):
+    backend = caches["default"]
+    set_value = backend.set
+
+    def refusing(key, *args, **kwargs):
+        if key == token_cache.GENERATION:
+            raise ConnectionError("the cache refuses writes")
+        return set_value(key, *args, **kwargs)
+
+    return lambda: monkeypatch.setattr(backend, "set", refusing)
+
+
+def test_a_stale_session_the_cache_cannot_end_answers_try_again(
+    reporter, cache_refuses_the_generation
+):
+    client = signed_in("alice")
+    client.raise_request_exception = False
+    client.get(MY_TICKETS)
+    reporter.set_password("a-brand-new-passphrase-18")
+    reporter.save()
+    cache_refuses_the_generation()
+
+    # Django ends the session in the authentication middleware, before any view.
+    response = client.get(MY_TICKETS)
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Nothing was changed" in response.content.decode()
+    assert Session.objects.exists()
+
+
+def test_a_language_the_cache_cannot_announce_is_not_saved(reporter, cache_refuses_the_generation):
+    client = signed_in("alice")
+    cache_refuses_the_generation()
+
+    response = client.post("/accounts/language/", {"language": "de", "next": "/"})
+
+    assert response.status_code == 503
+    reporter.refresh_from_db()
+    assert reporter.language != "de"
