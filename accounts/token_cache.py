@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 if TYPE_CHECKING:
     from accounts.models import ApiToken, User
@@ -100,18 +100,41 @@ def _session_cache_key(session_key: str) -> str:
     return SESSION_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()
 
 
+def scoped(key: str) -> str:
+    """The cache's key for this database's key: two databases may share one cache.
+
+    Users are kept by id, and the generation is one key: two helpdesks (or the
+    bench's databases) on one Redis would otherwise read each other's.
+    """
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    where = (db["NAME"], db.get("HOST"), db.get("PORT"))
+    scope = _SCOPES.get(where)
+    if scope is None:
+        scope = _SCOPES[where] = hashlib.sha256(repr(where).encode()).hexdigest()[:12]
+    return f"{scope}:{key}"
+
+
+_SCOPES: dict[tuple, str] = {}
+
+
+def generation() -> str | None:
+    """The current generation, if there is one."""
+    return cache.get(scoped(GENERATION))
+
+
 def lookup_key(key: str) -> tuple[Any, str | None]:
     """What is kept under this key if it is current; and the generation to keep it under."""
-    found = cache.get_many([key, GENERATION])
-    generation = found.get(GENERATION)
+    key, generation_key = scoped(key), scoped(GENERATION)
+    found = cache.get_many([key, generation_key])
+    generation = found.get(generation_key)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1], generation
     if generation is None:
         # None yet (or evicted): start one. add() is atomic, so of two processes
         # starting one at once, both go on with the one that won.
-        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
-        generation = cache.get(GENERATION)
+        cache.add(generation_key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(generation_key)
     return None, generation
 
 
@@ -120,7 +143,7 @@ def keep_key(key: str, found: Any, generation: str | None, seconds: int | None =
     if generation is not None:
         if seconds is None:
             seconds = settings.API_TOKEN_CACHE_SECONDS
-        cache.set(key, (generation, found), seconds)
+        cache.set(scoped(key), (generation, found), seconds)
 
 
 class GenerationNotSet(Exception):
@@ -163,7 +186,7 @@ def _new_generation(*, strict: bool) -> None:
     # helpdesk.cache.ResilientRedisCache drops a write Redis refuses; this one must not be.
     set_strictly = getattr(cache, "set_strictly", cache.set)
     try:
-        set_strictly(GENERATION, value, timeout=None)
+        set_strictly(scoped(GENERATION), value, timeout=None)
     except Exception as exc:
         if strict:
             raise GenerationNotSet(str(exc)) from exc

@@ -204,14 +204,14 @@ def test_the_generation_is_set_again_once_the_change_commits(
     with django_capture_on_commit_callbacks(execute=True):
         reporter.is_active = False
         reporter.save()
-        during = cache.get(token_cache.GENERATION)
-    assert cache.get(token_cache.GENERATION) != during
+        during = token_cache.generation()
+    assert token_cache.generation() != during
 
 
 def test_what_anyone_can_do_without_signing_in_leaves_the_kept_entries_alone(reporter, client):
     alice = signed_in("alice")
     alice.get(MY_TICKETS)
-    generation = cache.get(token_cache.GENERATION)
+    generation = token_cache.generation()
 
     client.get("/accounts/login/")
     for _ in range(3):
@@ -219,17 +219,17 @@ def test_what_anyone_can_do_without_signing_in_leaves_the_kept_entries_alone(rep
         client.post("/accounts/language/", {"language": "de", "next": "/"})
     client.post("/accounts/signup/", {"username": "mallory", "email": "m@example.com"})
 
-    assert cache.get(token_cache.GENERATION) == generation
+    assert token_cache.generation() == generation
 
 
 def test_signing_in_leaves_the_others_kept_entries_alone(reporter, other_user):
     alice = signed_in("alice")
     alice.get(MY_TICKETS)
-    generation = cache.get(token_cache.GENERATION)
+    generation = token_cache.generation()
 
     signed_in(other_user.username).get(MY_TICKETS)
 
-    assert cache.get(token_cache.GENERATION) == generation
+    assert token_cache.generation() == generation
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def cache_refuses_the_generation(monkeypatch):
     set_value = backend.set
 
     def refusing(key, *args, **kwargs):
-        if key == token_cache.GENERATION:
+        if key == token_cache.scoped(token_cache.GENERATION):
             raise ConnectionError("the cache refuses writes")
         return set_value(key, *args, **kwargs)
 
@@ -273,3 +273,15 @@ def test_a_language_the_cache_cannot_announce_is_not_saved(reporter, cache_refus
     assert response.status_code == 503
     reporter.refresh_from_db()
     assert reporter.language != "de"
+
+
+def test_two_databases_sharing_one_cache_do_not_read_each_others_users(reporter, monkeypatch):
+    from django.db import connections
+
+    client = signed_in("alice")
+    client.get(MY_TICKETS)  # alice kept, as user 1 of this database
+    assert token_cache.lookup_user(reporter.pk)[0] == reporter
+
+    monkeypatch.setitem(connections["default"].settings_dict, "NAME", "another_helpdesk")
+
+    assert token_cache.lookup_user(reporter.pk)[0] is None
