@@ -1,6 +1,7 @@
 """Whose code a request's time is spent in: ours, Django's (by part), DRF's, the drivers'.
 
     .venv/bin/python -m bench.owners [--size 1m] [--calls 2000] [--only web_list,admin_list]
+    .venv/bin/python -m bench.owners --writes --only ceiling_insert,report,post_message
 
 For each endpoint it runs `python -m bench.parts --whole --only KEY` under
 py-spy (a sampling profiler: no per-call overhead that would inflate small
@@ -83,7 +84,7 @@ def shares(raw: str) -> tuple[int, collections.Counter]:
     return total, counts
 
 
-def profile(key: str, size: str, calls: int) -> str:
+def profile(key: str, size: str, calls: int, writes: bool = False) -> str:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "raw.txt"
         command = [
@@ -91,6 +92,7 @@ def profile(key: str, size: str, calls: int) -> str:
             *("--format", "raw", "--output", str(out)),
             *("--", sys.executable, "-m", "bench.parts", "--whole"),
             *("--size", size, "--calls", str(calls), "--only", key),
+            *(["--writes"] if writes else []),
         ]
         subprocess.run(command, check=True, capture_output=True)  # noqa: S603 (our own command)
         return out.read_text()
@@ -101,10 +103,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--size", default="1m", choices=SIZES)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--only", default="list_reporter,web_list,web_ticket,admin_list")
+    parser.add_argument(
+        "--writes",
+        action="store_true",
+        help="offer bench.parts' writes too (report, post_message, change_status, "
+        "ceiling_insert), on tickets of their own that the bench's cleanup deletes",
+    )
     args = parser.parse_args(argv)
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
 
-    results = {key: shares(profile(key, args.size, args.calls)) for key in args.only.split(",")}
+    results = {
+        key: shares(profile(key, args.size, args.calls, args.writes))
+        for key in args.only.split(",")
+    }
     names = sorted({name for _, counts in results.values() for name in counts})
     keys = list(results)
     print(f"| share of the request's time ({args.size}) | " + " | ".join(keys) + " |")
