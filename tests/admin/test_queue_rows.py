@@ -48,7 +48,8 @@ def sidebar(html: str) -> str:
 
 
 def djangos(cl) -> dict:
-    """Django's own result_list context: the template then renders its rows."""
+    """Django's own result_list context, of the page's tickets: the template renders its rows."""
+    cl.tickets_for_django()
     return {**admin_list.result_list(cl), "rows": None}
 
 
