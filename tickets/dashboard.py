@@ -16,10 +16,12 @@ Each function is one or two aggregate queries, whatever the number of tickets:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
@@ -68,12 +70,14 @@ class BoundedCount:
 
 
 def bounded_counts(
-    querysets: Mapping[str, QuerySet], *, cap: int | None = None
+    querysets: Mapping[str, QuerySet], *, cap: int | None = None, keep_seconds: int = 0
 ) -> dict[str, BoundedCount]:
     """Count each queryset up to `cap` rows (COUNT_CAP by default), all in one query.
 
     Each count is `SELECT COUNT(*) FROM (... LIMIT cap + 1)`: the database stops
-    reading once it has seen more than `cap` rows.
+    reading once it has seen more than `cap` rows. With `keep_seconds`, the
+    answer is kept that long in the shared cache under the statement itself
+    (its SQL and parameters), and the same statement is answered from there.
     """
     cap = COUNT_CAP if cap is None else cap
     if not querysets:
@@ -90,19 +94,43 @@ def bounded_counts(
             continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")  # noqa: S608 - ORM-built SQL
         params.extend(sql_params)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
+    row = _counted(using, "SELECT " + ", ".join(parts), params, keep_seconds)
     return {
         key: BoundedCount(min(int(n), cap), int(n) > cap)
         for key, n in zip(querysets, row, strict=True)
     }
 
 
-def status_counts(tickets: QuerySet[Ticket], *, cap: int | None = None) -> dict[str, BoundedCount]:
+def _counted(using: str, sql: str, params: list, keep_seconds: int) -> tuple:
+    """The counts' row: from the shared cache if this statement was run under
+    `keep_seconds` ago, else from the database (and then kept)."""
+    if keep_seconds <= 0:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return tuple(cursor.fetchone())
+    statement = repr((using, sql, [(type(p).__name__, p) for p in params]))
+    key = "helpdesk:counts:" + hashlib.sha256(statement.encode()).hexdigest()
+    now = timezone.now()
+    kept = cache.get(key)
+    # Aged by the time read here, not only the cache's own expiry, so that
+    # counts are never older than asked whatever the cache does.
+    if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=keep_seconds):
+        return kept[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = tuple(cursor.fetchone())
+    cache.set(key, (now, row), keep_seconds)
+    return row
+
+
+def status_counts(
+    tickets: QuerySet[Ticket], *, cap: int | None = None, keep_seconds: int = 0
+) -> dict[str, BoundedCount]:
     """Tickets per status (bounded by `cap`, COUNT_CAP by default), in one query."""
     return bounded_counts(
-        {status: tickets.filter(status=status) for status in Status.values}, cap=cap
+        {status: tickets.filter(status=status) for status in Status.values},
+        cap=cap,
+        keep_seconds=keep_seconds,
     )
 
 

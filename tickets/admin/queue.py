@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
@@ -202,6 +203,18 @@ def _page_ages(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], st
 def _page_dues(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], str]:
     now = _page_clock(cl).now
     return lambda ticket: due_label(ticket.sla_next_due, paused=ticket.sla_paused, now=now)
+
+
+# How long the status tabs' counts of a list are kept in the shared cache. Five
+# bounded counts cost PostgreSQL more than the rest of the page (about 10 ms of
+# its CPU at a million tickets, docs/BENCHMARKS.md): a queue many staff keep
+# open reads them once in this many seconds, and a count may then lag a
+# change by as long (the list itself never does). 0 counts on every visit.
+QUEUE_COUNTS_CACHE_SECONDS = 5
+
+
+def counts_seconds() -> int:
+    return getattr(settings, "HELPDESK_QUEUE_COUNTS_CACHE_SECONDS", QUEUE_COUNTS_CACHE_SECONDS)
 
 
 class _Person:
@@ -509,7 +522,7 @@ class QueueAdmin(OfferedFiltersOnly):
         tickets = cl.get_queryset(request, exclude_parameters=[StatusFilter.parameter_name])
         # A search for a common word matches much of the table: count less far.
         cap = dashboard.SEARCH_COUNT_CAP if cl.query else None
-        counts = dashboard.status_counts(tickets, cap=cap)
+        counts = dashboard.status_counts(tickets, cap=cap, keep_seconds=counts_seconds())
         current = request.GET.get(StatusFilter.parameter_name, "")
         active = [counts[s] for s in workflow.ACTIVE_STATUSES]
         tabs = [
