@@ -70,14 +70,12 @@ class BoundedCount:
 
 
 def bounded_counts(
-    querysets: Mapping[str, QuerySet], *, cap: int | None = None, keep_seconds: int = 0
+    querysets: Mapping[str, QuerySet], *, cap: int | None = None
 ) -> dict[str, BoundedCount]:
     """Count each queryset up to `cap` rows (COUNT_CAP by default), all in one query.
 
     Each count is `SELECT COUNT(*) FROM (... LIMIT cap + 1)`: the database stops
-    reading once it has seen more than `cap` rows. With `keep_seconds`, the
-    answer is kept that long in the shared cache under the statement itself
-    (its SQL and parameters), and the same statement is answered from there.
+    reading once it has seen more than `cap` rows.
     """
     cap = COUNT_CAP if cap is None else cap
     if not querysets:
@@ -94,21 +92,42 @@ def bounded_counts(
             continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")  # noqa: S608 - ORM-built SQL
         params.extend(sql_params)
-    row = _counted(using, "SELECT " + ", ".join(parts), params, keep_seconds)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
     return {
         key: BoundedCount(min(int(n), cap), int(n) > cap)
         for key, n in zip(querysets, row, strict=True)
     }
 
 
-def _counted(using: str, sql: str, params: list, keep_seconds: int) -> tuple:
-    """The counts' row: from the shared cache if this statement was run under
-    `keep_seconds` ago, else from the database (and then kept)."""
+def _statement(queryset: QuerySet) -> str:
+    """What tells one list of tickets from another: its SQL and parameters."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        sql, params = "", ()
+    return repr((queryset.db, sql, [(type(p).__name__, p) for p in params]))
+
+
+def status_counts(
+    tickets: QuerySet[Ticket], *, cap: int | None = None, keep_seconds: int = 0
+) -> dict[str, BoundedCount]:
+    """Tickets per status (bounded by `cap`, COUNT_CAP by default), in one query.
+
+    With `keep_seconds`, the counts of a list are kept that long in the shared
+    cache, under the list's own statement (its SQL and parameters, so that two
+    lists share counts only if they are the same list), and read from there.
+    """
+
+    def count() -> dict[str, BoundedCount]:
+        return bounded_counts(
+            {status: tickets.filter(status=status) for status in Status.values}, cap=cap
+        )
+
     if keep_seconds <= 0:
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return tuple(cursor.fetchone())
-    statement = repr((using, sql, [(type(p).__name__, p) for p in params]))
+        return count()
+    statement = repr(("status_counts", cap, _statement(tickets)))
     key = "helpdesk:counts:" + hashlib.sha256(statement.encode()).hexdigest()
     now = timezone.now()
     kept = cache.get(key)
@@ -116,22 +135,9 @@ def _counted(using: str, sql: str, params: list, keep_seconds: int) -> tuple:
     # counts are never older than asked whatever the cache does.
     if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=keep_seconds):
         return kept[1]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = tuple(cursor.fetchone())
-    cache.set(key, (now, row), keep_seconds)
-    return row
-
-
-def status_counts(
-    tickets: QuerySet[Ticket], *, cap: int | None = None, keep_seconds: int = 0
-) -> dict[str, BoundedCount]:
-    """Tickets per status (bounded by `cap`, COUNT_CAP by default), in one query."""
-    return bounded_counts(
-        {status: tickets.filter(status=status) for status in Status.values},
-        cap=cap,
-        keep_seconds=keep_seconds,
-    )
+    counts = count()
+    cache.set(key, (now, counts), keep_seconds)
+    return counts
 
 
 @dataclass(frozen=True)
