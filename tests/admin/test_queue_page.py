@@ -29,7 +29,7 @@ from tests.admin.conftest import QUEUE
 from tests.admin.test_queue_rows import djangos, sample  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 from tickets.admin import filters, result_list
-from tickets.admin.filters import QueueFilter
+from tickets.admin.filters import CreatedFilter, PriorityFilter, QueueFilter
 from tickets.admin.queue import QueueRow, TicketChangeList
 from tickets.templatetags import helpdesk_admin
 
@@ -72,6 +72,8 @@ def djangos_ways(monkeypatch) -> None:
     monkeypatch.setattr(TicketChangeList, "read_as_rows", False)
     monkeypatch.setattr(result_list, "queue_result_list", djangos)
     monkeypatch.setattr(QueueFilter, "template", admin.SimpleListFilter.template)
+    monkeypatch.setattr(PriorityFilter, "template", admin.FieldListFilter.template)
+    monkeypatch.setattr(CreatedFilter, "template", admin.FieldListFilter.template)
     monkeypatch.setattr(QueueFilter, "choices", admin.SimpleListFilter.choices)
     monkeypatch.setattr(helpdesk_admin, "render_action_fields", djangos_action_fields)
     monkeypatch.setattr(filters, "kept_staff_choices", filters._read_staff_choices)

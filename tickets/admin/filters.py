@@ -86,6 +86,18 @@ class QueueFilter(admin.SimpleListFilter):
             }
 
 
+class PriorityFilter(admin.ChoicesFieldListFilter):
+    """Django's filter of a field's choices, its list rendered by filter_choices (QueueFilter)."""
+
+    template = QueueFilter.template
+
+
+class CreatedFilter(admin.DateFieldListFilter):
+    """Django's date filter, its list rendered by filter_choices (see QueueFilter)."""
+
+    template = QueueFilter.template
+
+
 class StatusFilter(QueueFilter):
     """One status, or every status still being worked on."""
 

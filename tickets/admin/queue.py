@@ -28,7 +28,14 @@ from accounts.models import User
 from helpdesk.console import OfferedFiltersOnly
 from service_levels import selectors as service_levels
 from tickets import dashboard, search, workflow
-from tickets.admin.filters import ACTIVE, AssigneeFilter, SlaFilter, StatusFilter
+from tickets.admin.filters import (
+    ACTIVE,
+    AssigneeFilter,
+    CreatedFilter,
+    PriorityFilter,
+    SlaFilter,
+    StatusFilter,
+)
 from tickets.admin.pagination import BoundedCountPaginator, cap_for_page
 from tickets.admin.result_list import escape_text, for_page
 from tickets.admin.when import Clock
@@ -347,10 +354,10 @@ class QueueAdmin(OfferedFiltersOnly):
     list_display_links = ("number", "subject")
     list_filter = (
         StatusFilter,
-        "priority",
+        ("priority", PriorityFilter),
         AssigneeFilter,
         SlaFilter,
-        ("created_at", admin.DateFieldListFilter),
+        ("created_at", CreatedFilter),
     )
     list_select_related = ("reporter", "assignee")
     list_per_page = 50
