@@ -75,7 +75,9 @@ def filter_choices(choices: list[dict[str, Any]]) -> SafeString:
         link = choice["query_string"]
         # A link made by get_query_string is urlencoded: iri_to_uri would leave it as it is.
         href = escape_text(link if _URI_SAFE.fullmatch(link) else iri_to_uri(link))
-        shown = conditional_escape(choice["display"])
+        display = choice["display"]
+        # A plain string (a staff member's name) escaped without conditional_escape's wrapper.
+        shown = escape_text(display) if type(display) is str else conditional_escape(display)
         items.append(f'\n    <li{selected}>\n    <a href="{href}">{shown}</a></li>\n  ')
     return SafeString("".join(items))
 
