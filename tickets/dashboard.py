@@ -102,12 +102,14 @@ def bounded_counts(
 
 
 def _statement(queryset: QuerySet) -> str:
-    """What tells one list of tickets from another: its SQL and parameters."""
+    """What tells one list of tickets from another: its database, SQL and parameters."""
     try:
         sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         sql, params = "", ()
-    return repr((queryset.db, sql, [(type(p).__name__, p) for p in params]))
+    # The database's name too: two databases may share one cache.
+    database = connections[queryset.db].settings_dict["NAME"]
+    return repr((database, sql, [(type(p).__name__, p) for p in params]))
 
 
 def status_counts(
