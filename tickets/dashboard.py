@@ -16,10 +16,12 @@ Each function is one or two aggregate queries, whatever the number of tickets:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
@@ -99,11 +101,45 @@ def bounded_counts(
     }
 
 
-def status_counts(tickets: QuerySet[Ticket], *, cap: int | None = None) -> dict[str, BoundedCount]:
-    """Tickets per status (bounded by `cap`, COUNT_CAP by default), in one query."""
-    return bounded_counts(
-        {status: tickets.filter(status=status) for status in Status.values}, cap=cap
-    )
+def _statement(queryset: QuerySet) -> str:
+    """What tells one list of tickets from another: its database, SQL and parameters."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        sql, params = "", ()
+    # The database's name too: two databases may share one cache.
+    database = connections[queryset.db].settings_dict["NAME"]
+    return repr((database, sql, [(type(p).__name__, p) for p in params]))
+
+
+def status_counts(
+    tickets: QuerySet[Ticket], *, cap: int | None = None, keep_seconds: int = 0
+) -> dict[str, BoundedCount]:
+    """Tickets per status (bounded by `cap`, COUNT_CAP by default), in one query.
+
+    With `keep_seconds`, the counts of a list are kept that long in the shared
+    cache, under the list's own statement (its SQL and parameters, so that two
+    lists share counts only if they are the same list), and read from there.
+    """
+
+    def count() -> dict[str, BoundedCount]:
+        return bounded_counts(
+            {status: tickets.filter(status=status) for status in Status.values}, cap=cap
+        )
+
+    if keep_seconds <= 0:
+        return count()
+    statement = repr(("status_counts", cap, _statement(tickets)))
+    key = "helpdesk:counts:" + hashlib.sha256(statement.encode()).hexdigest()
+    now = timezone.now()
+    kept = cache.get(key)
+    # Aged by the time read here, not only the cache's own expiry, so that
+    # counts are never older than asked whatever the cache does.
+    if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=keep_seconds):
+        return kept[1]
+    counts = count()
+    cache.set(key, (now, counts), keep_seconds)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.utils import translation
 from tests.admin.conftest import QUEUE
 from tests.factories import UserFactory, make_ticket
 from tickets.admin import result_list
-from tickets.admin.filters import QueueFilter
+from tickets.admin.filters import CreatedFilter, PriorityFilter, QueueFilter
 from tickets.admin.queue import _status_badge
 from tickets.models import Ticket
 
@@ -48,7 +48,8 @@ def sidebar(html: str) -> str:
 
 
 def djangos(cl) -> dict:
-    """Django's own result_list context: the template then renders its rows."""
+    """Django's own result_list context, of the page's tickets: the template renders its rows."""
+    cl.tickets_for_django()
     return {**admin_list.result_list(cl), "rows": None}
 
 
@@ -100,6 +101,8 @@ def test_the_table_and_filters_are_djangos(as_agent, sample, monkeypatch, langua
     assert ours.context["rows"] is not None, "the queue's own rows were not used"
     monkeypatch.setattr(result_list, "queue_result_list", djangos)
     monkeypatch.setattr(QueueFilter, "template", admin.SimpleListFilter.template)
+    monkeypatch.setattr(PriorityFilter, "template", admin.FieldListFilter.template)
+    monkeypatch.setattr(CreatedFilter, "template", admin.FieldListFilter.template)
     monkeypatch.setattr(QueueFilter, "choices", admin.SimpleListFilter.choices)
     theirs = as_agent.get(QUEUE, query)
 
@@ -119,6 +122,8 @@ def test_the_assignee_filter_is_djangos_for_one_staff_member(
     query = {"assignee": str(agent.pk), "status": "new", "q": "a+b c"}
     ours = as_agent.get(QUEUE, query).content.decode()
     monkeypatch.setattr(QueueFilter, "template", admin.SimpleListFilter.template)
+    monkeypatch.setattr(PriorityFilter, "template", admin.FieldListFilter.template)
+    monkeypatch.setattr(CreatedFilter, "template", admin.FieldListFilter.template)
     monkeypatch.setattr(QueueFilter, "choices", admin.SimpleListFilter.choices)
     theirs = as_agent.get(QUEUE, query).content.decode()
     assert sidebar(ours) == sidebar(theirs)

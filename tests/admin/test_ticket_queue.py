@@ -185,3 +185,33 @@ def test_the_queue_costs_the_same_queries_for_fifty_rows(
 def test_the_queue_refuses_other_methods(as_agent):
     assert as_agent.put(QUEUE).status_code == 405
     assert as_agent.delete(QUEUE).status_code == 405
+
+
+def count_statements(client, query=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE, query or {})
+    return sum("AS bounded), (SELECT COUNT(*)" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_status_counts_are_kept_a_few_seconds_when_asked(as_agent, reporter, settings):
+    settings.HELPDESK_QUEUE_COUNTS_CACHE_SECONDS = 5
+    start = timezone.now()
+    make_ticket(reporter, status="open")
+    with clock(start):
+        assert count_statements(as_agent) == 1
+        assert count_statements(as_agent) == 0
+        # Another list (here, another filter) is counted for itself.
+        assert count_statements(as_agent, {"assignee": "none"}) == 1
+        make_ticket(reporter, status="open")
+        # Within the seconds, a new ticket may be missing from the counts...
+        assert status_tabs(as_agent.get(QUEUE))["Open"] == "1"
+        # ...but never from the list.
+        assert len(rows(as_agent.get(QUEUE))) == 2
+    with clock(start + timedelta(seconds=5)):
+        assert status_tabs(as_agent.get(QUEUE))["Open"] == "2"
+
+
+def test_without_the_setting_the_status_counts_are_read_on_every_visit(as_agent, settings):
+    settings.HELPDESK_QUEUE_COUNTS_CACHE_SECONDS = 0
+    assert count_statements(as_agent) == 1
+    assert count_statements(as_agent) == 1

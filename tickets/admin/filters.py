@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import token_cache
 from service_levels import selectors as service_levels
 from tickets import selectors, workflow
 from tickets.models import MAX_TICKET_ID, Ticket
@@ -85,6 +88,18 @@ class QueueFilter(admin.SimpleListFilter):
             }
 
 
+class PriorityFilter(admin.ChoicesFieldListFilter):
+    """Django's filter of a field's choices, its list rendered by filter_choices (QueueFilter)."""
+
+    template = QueueFilter.template
+
+
+class CreatedFilter(admin.DateFieldListFilter):
+    """Django's date filter, its list rendered by filter_choices (see QueueFilter)."""
+
+    template = QueueFilter.template
+
+
 class StatusFilter(QueueFilter):
     """One status, or every status still being worked on."""
 
@@ -104,13 +119,44 @@ class StatusFilter(QueueFilter):
         return queryset
 
 
+# The assignee filter's staff, in the shared cache (see kept_staff_choices).
+STAFF_CHOICES_KEY = "helpdesk:queue-staff-choices"
+
+
+def _read_staff_choices() -> list[tuple[str, str]]:
+    return [
+        (str(pk), username)
+        for pk, username in selectors.staff_users().values_list("pk", "username")
+    ]
+
+
+def kept_staff_choices() -> list[tuple[str, str]]:
+    """Active staff as filter choices, kept in the shared cache while no user changes.
+
+    Every visit to the queue read them (200 at a million tickets): a query, and
+    the users' rows. They are kept as the token cache keeps signed-in users,
+    under its generation, which any user saved or deleted (made staff or not,
+    deactivated, renamed) makes stale at once and again on commit; and for
+    API_TOKEN_CACHE_SECONDS at most. Ids and usernames: no words in the
+    reader's language, so one entry for every reader. Without a shared cache
+    (the setting 0) they are read every time."""
+    if not token_cache.enabled():
+        return _read_staff_choices()
+    # The database's name too: two databases may share one cache.
+    database = connections[router.db_for_read(get_user_model())].settings_dict["NAME"]
+    key = f"{STAFF_CHOICES_KEY}:{database}"
+    kept, generation = token_cache.lookup_key(key)
+    if kept is not None:
+        return kept
+    choices = _read_staff_choices()
+    token_cache.keep_key(key, choices, generation)
+    return choices
+
+
 def staff_choices(request: HttpRequest) -> list[tuple[str, str]]:
     """Active staff as filter choices, read once per request."""
     if not hasattr(request, "_helpdesk_staff_choices"):
-        request._helpdesk_staff_choices = [
-            (str(pk), username)
-            for pk, username in selectors.staff_users().values_list("pk", "username")
-        ]
+        request._helpdesk_staff_choices = kept_staff_choices()
     return request._helpdesk_staff_choices
 
 

@@ -202,6 +202,9 @@ def queue_result_list(cl: ChangeList) -> dict[str, Any]:
     try:
         body = rows(cl)
     except Unsupported:
+        # Django's items_for_result needs model instances, not a page read as rows.
+        if hasattr(cl, "tickets_for_django"):
+            cl.tickets_for_django()
         return {**result_list(cl), "rows": None}
     headers = list(result_headers(cl))
     return {

@@ -52,7 +52,14 @@ class TicketAdmin(QueueAdmin, BulkActionsAdmin, TicketPageAdmin):
         # A closed ticket takes no more changes: its page is view-only.
         if obj is not None and obj.is_closed:
             return False
-        return super().has_change_permission(request, obj)
+        # Otherwise the user's permission, whatever the ticket. The queue asks
+        # for it once per bulk action each time Django lists them (thirty
+        # times a page): the request keeps the answer.
+        may = request.__dict__.get("_helpdesk_may_change_tickets")
+        if may is None:
+            may = super().has_change_permission(request, obj)
+            request.__dict__["_helpdesk_may_change_tickets"] = may
+        return may
 
     def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         # Closing keeps the record; deleting is for superusers (spam, personal data).
