@@ -43,12 +43,18 @@ def _forget_before_writing(sender, instance, update_fields=None, **kwargs) -> No
 def _forget_after_writing(
     sender, instance, created: bool = False, update_fields=None, **kwargs
 ) -> None:
-    if created or _nothing_kept_changes(instance, update_fields):
-        return
     from django.db import connection
 
     from accounts.token_cache import forget_all
 
+    if created:
+        # Nothing is kept for a new user or token; but a new staff member
+        # belongs in the console's kept list of staff (tickets.admin.filters).
+        if getattr(instance, "is_staff", False):
+            forget_all(strict=False)
+        return
+    if _nothing_kept_changes(instance, update_fields):
+        return
     # Strict only where a refusal still undoes the change: inside a transaction.
     forget_all(strict=connection.in_atomic_block)
 

@@ -4,8 +4,10 @@ Each signed-in page asks the backend for the user its session names: a query
 on every page, a tenth of a reporter's list. With the shared cache on
 (accounts.token_cache) the user found is kept under the cache's generation,
 which any change to any user, their groups or their permissions makes stale
-at once; Django's own checks stay as they are (an inactive user is refused
-here, the session's password hash is compared by django.contrib.auth).
+at once (a staff member's permissions are kept with them, worked out as
+Django's backend does on first use); Django's own checks stay as they are
+(an inactive user is refused here, the session's password hash is compared
+by django.contrib.auth).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ class ModelBackend(backends.ModelBackend):
             user = super().get_user(user_id)
             if user is None:
                 return None
+            if user.is_staff and user.is_active:
+                # Kept with the user: every console page asks for them (two
+                # queries), and a change of groups or permissions, like any
+                # change of a user, makes the entry stale.
+                self.get_all_permissions(user)
             token_cache.keep_user(user, generation)
         return user if self.user_can_authenticate(user) else None
 

@@ -309,6 +309,8 @@ SESSION_ENGINE = "accounts.sessions"
 # The console dashboard's 30 days' figures, kept this long in the shared cache
 # (tickets/templatetags/helpdesk_admin.py); 0 reads them on every visit.
 HELPDESK_DASHBOARD_CACHE_SECONDS = envint("HELPDESK_DASHBOARD_CACHE_SECONDS", "60")
+# The console queue's status tabs' counts, kept this long per list (tickets/admin/queue.py).
+HELPDESK_QUEUE_COUNTS_CACHE_SECONDS = envint("HELPDESK_QUEUE_COUNTS_CACHE_SECONDS", "5")
 API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", "300" if REDIS_URL else "0")
 if API_TOKEN_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("API_TOKEN_CACHE_SECONDS must be 0 (off) or more")

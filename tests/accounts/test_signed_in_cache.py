@@ -285,3 +285,28 @@ def test_two_databases_sharing_one_cache_do_not_read_each_others_users(reporter,
     monkeypatch.setitem(connections["default"].settings_dict, "NAME", "another_helpdesk")
 
     assert token_cache.lookup_user(reporter.pk)[0] is None
+
+
+def test_a_console_page_reads_neither_session_user_nor_permissions_again(
+    agent, django_assert_num_queries
+):
+    client = signed_in(agent.username)
+    client.get("/admin/tickets/ticket/")  # keeps the session, the user and their permissions
+
+    # Expect 3: the page's bounded count, the page, the tabs' counts (the
+    # assignee filter's staff are kept too: tickets.admin.filters).
+    with django_assert_num_queries(3):
+        assert client.get("/admin/tickets/ticket/").status_code == 200
+
+
+def test_permissions_taken_away_are_gone_at_once(agent):
+    from django.contrib.auth.models import Group
+
+    client = signed_in(agent.username)
+    assert client.get("/admin/tickets/ticket/").status_code == 200
+
+    for group in Group.objects.all():
+        group.user_set.remove(agent)
+    agent.user_permissions.clear()
+
+    assert client.get("/admin/tickets/ticket/").status_code == 403

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,14 +140,12 @@ def kept_staff_choices() -> list[tuple[str, str]]:
     (the setting 0) they are read every time."""
     if not token_cache.enabled():
         return _read_staff_choices()
-    # The database's name too: two databases may share one cache.
-    database = connections[router.db_for_read(get_user_model())].settings_dict["NAME"]
-    key = f"{STAFF_CHOICES_KEY}:{database}"
-    kept, generation = token_cache.lookup_key(key)
+    # (Under the database's own keys: token_cache.scoped.)
+    kept, generation = token_cache.lookup_key(STAFF_CHOICES_KEY)
     if kept is not None:
         return kept
     choices = _read_staff_choices()
-    token_cache.keep_key(key, choices, generation)
+    token_cache.keep_key(STAFF_CHOICES_KEY, choices, generation)
     return choices
 
 

@@ -212,16 +212,16 @@ def _page_dues(model_admin: QueueAdmin, cl: ChangeList) -> Callable[[Ticket], st
     return lambda ticket: due_label(ticket.sla_next_due, paused=ticket.sla_paused, now=now)
 
 
-# How long the status tabs' counts of a list are kept in the shared cache. Five
-# bounded counts cost PostgreSQL more than the rest of the page (about 10 ms of
-# its CPU at a million tickets, docs/BENCHMARKS.md): a queue many staff keep
-# open reads them once in this many seconds, and a count may then lag a
-# change by as long (the list itself never does). 0 counts on every visit.
-QUEUE_COUNTS_CACHE_SECONDS = 5
-
-
 def counts_seconds() -> int:
-    return getattr(settings, "HELPDESK_QUEUE_COUNTS_CACHE_SECONDS", QUEUE_COUNTS_CACHE_SECONDS)
+    """How long the status tabs' counts of a list are kept in the shared cache.
+
+    Five bounded counts cost PostgreSQL more than the rest of the page (about
+    10 ms of its CPU at a million tickets, docs/BENCHMARKS.md): a queue many
+    staff keep open reads them once in this many seconds, and a count may then
+    lag a change by as long (the list itself never does). 0 counts on every
+    visit (HELPDESK_QUEUE_COUNTS_CACHE_SECONDS).
+    """
+    return settings.HELPDESK_QUEUE_COUNTS_CACHE_SECONDS
 
 
 class _Person:
