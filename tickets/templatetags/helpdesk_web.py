@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import html
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, intcomma
@@ -90,28 +90,32 @@ def _relative_words(words: tuple, kind: str, count: int | tuple) -> str:
     return escape(text)
 
 
-def relative(value: datetime) -> str:
-    """`value|naturaltime`, escaped: "3 hours ago", "2 weeks, 1 day ago", "in 5 minutes"."""
+def relative(value: datetime, words: tuple | None = None) -> str:
+    """`value|naturaltime`, escaped: "3 hours ago", "2 weeks, 1 day ago", "in 5 minutes".
+
+    `words` is `_words()` (a page with many moments looks it up once: see Clock).
+    """
+    words = words or _words()
     now = datetime.now(UTC if is_aware(value) else None)
     if now.tzinfo is not None:
         now = now.astimezone(value.tzinfo)
     if value < now:
         delta, direction = now - value, "past"
         if delta.days:
-            return _relative_words(_words(), "past-day", timesince_units(value, now))
+            return _relative_words(words, "past-day", timesince_units(value, now))
     else:
         delta, direction = value - now, "future"
         if delta.days:
             # timeuntil: timesince with the two moments swapped.
-            return _relative_words(_words(), "future-day", timesince_units(now, value))
+            return _relative_words(words, "future-day", timesince_units(now, value))
     seconds = delta.seconds
     if seconds == 0:
-        return _relative_words(_words(), "now", 0)
+        return _relative_words(words, "now", 0)
     if seconds < 60:
-        return _relative_words(_words(), f"{direction}-second", seconds)
+        return _relative_words(words, f"{direction}-second", seconds)
     if seconds < 3600:
-        return _relative_words(_words(), f"{direction}-minute", seconds // 60)
-    return _relative_words(_words(), f"{direction}-hour", seconds // 3600)
+        return _relative_words(words, f"{direction}-minute", seconds // 60)
+    return _relative_words(words, f"{direction}-hour", seconds // 3600)
 
 
 # --- the exact time ----------------------------------------------------------------
@@ -149,12 +153,23 @@ def _worded(words: tuple, char: str, key: tuple[int, ...]) -> str:
     return str(getattr(dateformat.DateFormat(moment), char)())
 
 
-def exact(local: datetime) -> str:
+class Clock(NamedTuple):
+    """What every moment of a page words itself with, looked up once for the page."""
+
+    words: tuple
+    plan: tuple[tuple[bool, str], ...]  # DATETIME_FORMAT, split by _plan
+
+
+def clock() -> Clock:
+    return Clock(_words(), _plan(str(formats.get_format("DATETIME_FORMAT"))))
+
+
+def exact(local: datetime, on: Clock | None = None) -> str:
     """`local|date:"DATETIME_FORMAT"` (Django's dateformat), unescaped."""
-    words = _words()
+    words, plan = on or clock()
     pieces = []
     formatter = None
-    for is_char, text in _plan(str(formats.get_format("DATETIME_FORMAT"))):
+    for is_char, text in plan:
         if not is_char:
             pieces.append(text)
         elif text in _NUMBERS:
@@ -169,15 +184,19 @@ def exact(local: datetime) -> str:
     return "".join(pieces)
 
 
-def moment_html(at: datetime, css_class: str = "") -> SafeString:
-    """A moment as includes/time.html writes it, for Python that writes markup."""
+def moment_html(at: datetime, css_class: str = "", on: Clock | None = None) -> SafeString:
+    """A moment as includes/time.html writes it, for Python that writes markup.
+
+    `on`: the page's Clock, for a page of many moments.
+    """
     if not isinstance(at, datetime):
         return _moment_slow(at, css_class)
+    on = on or clock()
     local = template_localtime(at)
     attribute = f' class="{escape(css_class)}"' if css_class else ""
     return mark_safe(  # noqa: S308 (each value escaped)
         f'<time{attribute} datetime="{escape(local.isoformat())}" '
-        f'title="{escape(exact(local))}">{relative(at)}</time>'
+        f'title="{escape(exact(local, on))}">{relative(at, on.words)}</time>'
     )
 
 
@@ -229,11 +248,14 @@ def ticket_rows(tickets: Iterable[Ticket]) -> SafeString:
     # Every ticket's address differs only by its number: reversed once.
     marker = 2147483647
     url = reverse("tickets:detail", args=[marker]).split(str(marker))
+    on = clock()
     rows = []
     for ticket in tickets:
         meta = [
             f"<span>#{ticket.pk}</span>",
-            "<span>" + updated_text % {"updated": moment_html(ticket.updated_at)} + "</span>",
+            "<span>"
+            + updated_text % {"updated": moment_html(ticket.updated_at, on=on)}
+            + "</span>",
         ]
         assignee = ticket.assignee
         if assignee:
