@@ -21,20 +21,21 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, intcomma
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import date as date_filter
-from django.template.defaulttags import querystring
+from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.template.defaulttags import CsrfTokenNode, querystring
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats
 from django.utils.html import avoid_wrapping, conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware, template_localtime
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext, pgettext_lazy
 
 # Django's own words (naturaltime's ", "), translated by Django's catalog: under
 # another name, so that makemessages leaves them out of ours.
 from django.utils.translation import gettext as djangos_word
 
-from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS
+from tickets.timeline import PRIORITY_LABELS, STATUS_LABELS, person, reported
 from tickets.timesince import units as timesince_units
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from django.forms import BoundField
     from django.utils.safestring import SafeString
 
-    from tickets.models import Ticket
+    from tickets.models import Attachment, Ticket
     from tickets.views import Tab
 
 register = template.Library()
@@ -376,3 +377,233 @@ def tab_links(context: template.Context, tabs: Iterable[tuple[Tab, int]], curren
             f'<span class="visually-hidden"> {unit}</span></span></a></li>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (each value escaped)
+
+
+# --- the ticket page -------------------------------------------------------------------
+#
+# The page's head, details, actions and timeline, as tickets/detail.html and its
+# includes wrote them (tests/web/test_same_pages.py compares the two): a
+# template per entry, file and button cost most of the page. The page's fixed
+# words are looked up once per language, not once per request.
+
+
+# Translators: "New" tags an item of the conversation that arrived since the reader last looked.
+_NEW = pgettext_lazy("since you last looked", "New")
+
+
+@functools.lru_cache(maxsize=64)
+def _ticket_words(words: tuple) -> dict[str, str]:
+    """The ticket page's fixed words, as {% translate %} wrote them (translated, not escaped)."""
+    return {
+        "details": gettext("Details"),
+        "status": gettext("Status"),
+        "priority": gettext("Priority"),
+        "reported_by": gettext("Reported by"),
+        # Translators: in place of the name of whom a ticket is assigned to.
+        "assigned_to": gettext("Assigned to"),
+        "not_yet": gettext("Not yet"),
+        "created": gettext("Created"),
+        "updated": gettext("Updated"),
+        "solved": pgettext("when a ticket was solved", "Solved"),
+        "closed": pgettext("when a ticket was closed", "Closed"),
+        "mark_solved": gettext("Mark as solved"),
+        "reopen": gettext("Reopen"),
+        "edit": gettext("Edit subject or description"),
+        "new": str(_NEW),
+        "edited": pgettext("the description was edited", "Edited"),
+        "attached_files": gettext("Attached files"),
+        # Translators: %(reported)s is how long ago, e.g. "3 hours ago".
+        "reported_by_you": gettext("Reported by You %(reported)s"),
+        "reported_by_name": gettext("Reported by %(name)s %(reported)s"),
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def _split_address(prefix: str, urlconf: str | None, name: str) -> tuple[str, str]:
+    marker = 2147483647
+    before, after = reverse(name, args=[marker], urlconf=urlconf).split(str(marker))
+    return before, after
+
+
+def _address(name: str) -> tuple[str, str]:
+    """The address of the page `name` for an object, split around its number (join the
+    number with it): reversed once per prefix and URLconf, as page_url is."""
+    return _split_address(get_script_prefix(), get_urlconf(), name)
+
+
+@register.simple_tag(takes_context=True)
+def ticket_head(context: template.Context) -> SafeString:
+    """The head of the ticket page: subject, status, number, who reported it and when."""
+    ticket = context["ticket"]
+    words = _ticket_words(_words())
+    reported = moment_html(ticket.created_at)
+    if context["is_reporter"]:
+        who = words["reported_by_you"] % {"reported": reported}
+    else:
+        name = escape(person(ticket.reporter, context["user"]))
+        who = words["reported_by_name"] % {"name": name, "reported": reported}
+    return mark_safe(  # noqa: S308 (each value escaped)
+        '<header class="ticket-head">\n'
+        f"<h1>{escape(ticket.subject)}</h1>\n"
+        '<p class="ticket-head-meta">\n'
+        f'<span class="badge badge-{escape(ticket.status)}"><span class="badge-dot" '
+        f'aria-hidden="true"></span>{escape(context["status_label"])}</span>\n'
+        f"<span>#{ticket.pk}</span>\n"
+        f"<span>{who}</span>\n</p>\n</header>"
+    )
+
+
+def _exact_time(at: datetime, on: Clock) -> str:
+    local = template_localtime(at)
+    return f'<time datetime="{escape(local.isoformat())}">{escape(exact(local, on))}</time>'
+
+
+@register.simple_tag(takes_context=True)
+def ticket_details(context: template.Context) -> SafeString:
+    """The ticket's details box: status, priority, people and dates."""
+    ticket, viewer = context["ticket"], context["user"]
+    words = _ticket_words(_words())
+    on = clock()
+    priority = escape(ticket.priority)
+    priority_label = escape(PRIORITY_LABELS.get(ticket.priority, ticket.priority))
+    if ticket.assignee is not None:
+        assignee = escape(person(ticket.assignee, viewer))
+    else:
+        assignee = f'<span class="muted">{words["not_yet"]}</span>'
+    rows = [
+        f"<div><dt>{words['status']}</dt><dd>{escape(context['status_label'])}</dd></div>",
+        f'<div><dt>{words["priority"]}</dt><dd><span class="priority priority-{priority}">'
+        f"{priority_label}</span></dd></div>",
+        f"<div><dt>{words['reported_by']}</dt>"
+        f"<dd>{escape(person(ticket.reporter, viewer))}</dd></div>",
+        f"<div><dt>{words['assigned_to']}</dt><dd>{assignee}</dd></div>",
+        f"<div><dt>{words['created']}</dt><dd>{_exact_time(ticket.created_at, on)}</dd></div>",
+        f"<div><dt>{words['updated']}</dt><dd>{_exact_time(ticket.updated_at, on)}</dd></div>",
+    ]
+    if ticket.resolved_at:
+        rows.append(
+            f"<div><dt>{words['solved']}</dt><dd>{_exact_time(ticket.resolved_at, on)}</dd></div>"
+        )
+    if ticket.closed_at:
+        rows.append(
+            f"<div><dt>{words['closed']}</dt><dd>{_exact_time(ticket.closed_at, on)}</dd></div>"
+        )
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<h2 id="details-title" class="card-title">{words["details"]}</h2>\n'
+        '<dl class="details details-compact">\n' + "\n".join(rows) + "\n</dl>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def ticket_actions(context: template.Context) -> SafeString:
+    """The buttons beside the details: solve, reopen (each a form with the page's
+    version and moment, so a change made meanwhile is refused, not lost) and edit."""
+    ticket = context["ticket"]
+    words = _ticket_words(_words())
+    actions = []
+    buttons = []
+    if context["can_solve"]:
+        buttons.append(("resolved", words["mark_solved"], "button button-success button-block"))
+    if context["can_reopen"]:
+        buttons.append(("open", words["reopen"], "button button-block"))
+    if buttons:
+        state = context["state"]
+        action = escape(str(ticket.pk).join(_address("tickets:status")))
+        csrf = CsrfTokenNode().render(context)
+        for status, label, css_class in buttons:
+            actions.append(
+                f'<form method="post" action="{action}">\n{csrf}\n'
+                f'<input type="hidden" name="version" value="{escape(state["version"])}">\n'
+                f'<input type="hidden" name="seen" value="{escape(state["seen"])}">\n'
+                f'<input type="hidden" name="status" value="{status}">\n'
+                f'<button type="submit" class="{css_class}">{label}</button>\n</form>'
+            )
+    if context["can_edit"]:
+        edit = escape(str(ticket.pk).join(_address("tickets:edit")))
+        actions.append(
+            f'<a class="button button-quiet button-block" href="{edit}">{words["edit"]}</a>'
+        )
+    if not actions:
+        return mark_safe("")
+    return mark_safe(  # noqa: S308 (each value escaped)
+        '<div class="side-actions">\n' + "\n".join(actions) + "\n</div>"
+    )
+
+
+def _files_html(files: Iterable[Attachment], words: dict[str, str]) -> str:
+    """includes/attachments.html."""
+    download = _address("tickets:attachment")
+    thumbnail = _address("tickets:attachment-thumbnail")
+    items = []
+    for file in files:
+        url = escape(str(file.pk).join(download))
+        name = escape(file.filename)
+        size = escape(filesizeformat(file.size))
+        if file.is_image:
+            thumb = escape(str(file.pk).join(thumbnail))
+            items.append(
+                '<li class="attachment attachment-image">\n'
+                f'<a href="{url}" class="attachment-thumb" target="_blank" rel="noopener">'
+                f'<img src="{thumb}" alt="{name}" loading="lazy" decoding="async"></a>\n'
+                f'<a href="{url}" class="attachment-name"><bdi>{name}</bdi></a>\n'
+                f'<span class="attachment-size">{size}</span>\n</li>'
+            )
+        else:
+            items.append(
+                '<li class="attachment">\n'
+                f'<a href="{url}" class="attachment-name" download><bdi>{name}</bdi></a>\n'
+                f'<span class="attachment-size">{size}</span>\n</li>'
+            )
+    if not items:
+        return ""
+    return (
+        f'\n<ul class="attachments" aria-label="{words["attached_files"]}">\n'
+        + "\n".join(items)
+        + "\n</ul>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def ticket_timeline(context: template.Context) -> SafeString:
+    """The conversation: the report, then every message and event (tickets.timeline.entries)."""
+    ticket = context["ticket"]
+    words = _ticket_words(_words())
+    on = clock()
+    new_tag = f'<span class="tag tag-new">{words["new"]}</span>'
+    edited = f'\n<span class="tag">{words["edited"]}</span>' if context["edited"] else ""
+    initial = escape(ticket.reporter.username[:1].upper())
+    items = [
+        '<li class="entry entry-message" id="description">\n'
+        '<div class="entry-head">\n'
+        f'<span class="avatar" aria-hidden="true">{initial}</span>\n'
+        f"{reported(ticket, context['user'])}\n"
+        f"{moment_html(ticket.created_at, 'entry-time', on)}{edited}\n</div>\n"
+        f'<div class="entry-body">{linebreaksbr(ticket.description, autoescape=True)}</div>'
+        f"{_files_html(context['report_files'], words)}\n</li>"
+    ]
+    for entry in context["timeline"]:
+        new = " entry-new" if entry.is_new else ""
+        message = entry.message
+        if message is not None:
+            staff = " entry-staff" if entry.is_staff else ""
+            avatar = "avatar avatar-staff" if entry.is_staff else "avatar"
+            items.append(
+                f'<li class="entry entry-message{staff}{new}" id="{entry.anchor}">\n'
+                '<div class="entry-head">\n'
+                f'<span class="{avatar}" aria-hidden="true">{escape(entry.initial)}</span>\n'
+                f"{conditional_escape(entry.html)}\n"
+                f"{moment_html(entry.at, 'entry-time', on)}"
+                f"{chr(10) + new_tag if entry.is_new else ''}\n</div>\n"
+                f'<div class="entry-body">{linebreaksbr(message.body, autoescape=True)}</div>'
+                f"{_files_html(message.attachment_list, words)}\n</li>"
+            )
+        else:
+            items.append(
+                f'<li class="entry entry-event{new}" id="{entry.anchor}">\n'
+                '<span class="event-dot" aria-hidden="true"></span>\n'
+                f"<p>{conditional_escape(entry.html)}\n"
+                f"· {moment_html(entry.at, '', on)}\n{new_tag if entry.is_new else ''}</p>\n</li>"
+            )
+    return mark_safe(  # noqa: S308 (each value escaped)
+        '<ol class="timeline">\n' + "\n".join(items) + "\n</ol>"
+    )
