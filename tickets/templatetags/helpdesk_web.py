@@ -607,3 +607,121 @@ def ticket_timeline(context: template.Context) -> SafeString:
     return mark_safe(  # noqa: S308 (each value escaped)
         '<ol class="timeline">\n' + "\n".join(items) + "\n</ol>"
     )
+
+
+# --- the layout -----------------------------------------------------------------------
+#
+# The header's navigation and the footer's language switcher, as base.html wrote
+# them (tests/web/test_same_pages.py compares the pages with the old layout):
+# the same words on every page, so looked up once per language; the links
+# reversed once, as page_url does.
+
+
+@functools.lru_cache(maxsize=64)
+def _layout_words(words: tuple) -> dict[str, str]:
+    """The layout's fixed words, as {% translate %} wrote them (translated, not escaped)."""
+    return {
+        "main": pgettext("navigation", "Main"),
+        "my_tickets": gettext("My tickets"),
+        "report": gettext("Report an issue"),
+        # Translators: the link to the staff console, short on narrow screens.
+        "staff_console": gettext("Staff console"),
+        "staff": pgettext("link to the staff console", "Staff"),
+        # Translators: read by screen readers right after the user's name.
+        "account_menu": gettext(": account menu"),
+        "your_account": gettext("Your account"),
+        "change_password": gettext("Change password"),
+        "api_tokens": gettext("API tokens"),
+        "email_notifications": gettext("Email notifications"),
+        "sign_out": gettext("Sign out"),
+        "account": gettext("Account"),
+        "sign_in": gettext("Sign in"),
+        "sign_up": gettext("Sign up"),
+        "language": gettext("Language"),
+        "change_language": gettext("Change language"),
+    }
+
+
+def _link(name: str) -> str:
+    return escape(page_url(name))
+
+
+# The pages whose link in the navigation is marked as the current page.
+_MY_TICKETS_PAGES = frozenset({"tickets:list", "tickets:detail", "tickets:edit"})
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: template.Context) -> SafeString:
+    """The header's navigation: the pages and the account menu, or signing in and up."""
+    words = _layout_words(_words())
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<nav class="guest-nav" aria-label="{words["account"]}">\n'
+            f'<a class="button button-quiet" href="{_link("login")}">{words["sign_in"]}</a>\n'
+            f'<a class="button button-primary" href="{_link("signup")}">{words["sign_up"]}</a>\n'
+            "</nav>"
+        )
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match is not None else ""
+    here = ' aria-current="page"'
+    links = [
+        f'<li><a href="{_link("tickets:list")}"{here if current in _MY_TICKETS_PAGES else ""}>'
+        f"{words['my_tickets']}</a></li>",
+        f'<li><a href="{_link("tickets:new")}"{here if current == "tickets:new" else ""}>'
+        f"{words['report']}</a></li>",
+    ]
+    if user.is_staff:
+        links.append(
+            f'<li><a class="staff-link" href="{_link("admin:index")}"><span class="wide-only">'
+            f'{words["staff_console"]}</span><span class="narrow-only">{words["staff"]}</span>'
+            "</a></li>"
+        )
+    username = str(user.username)
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<nav class="main-nav" aria-label="{words["main"]}">\n<ul>\n'
+        + "\n".join(links)
+        + "\n</ul>\n</nav>\n"
+        '<details class="account-menu">\n<summary>\n'
+        f'<span class="avatar" aria-hidden="true">{escape(username[:1].upper())}</span>\n'
+        f'<span class="account-name">{escape(username)}</span>\n'
+        f'<span class="visually-hidden">{words["account_menu"]}</span>\n</summary>\n'
+        '<ul class="menu">\n'
+        f'<li><a href="{_link("account")}">{words["your_account"]}</a></li>\n'
+        f'<li><a href="{_link("password_change")}">{words["change_password"]}</a></li>\n'
+        f'<li><a href="{_link("api_tokens")}">{words["api_tokens"]}</a></li>\n'
+        f'<li><a href="{_link("notification_preferences")}">'
+        f"{words['email_notifications']}</a></li>\n"
+        f'<li>\n<form method="post" action="{_link("logout")}">\n'
+        f"{CsrfTokenNode().render(context)}\n"
+        f'<button type="submit" class="menu-button">{words["sign_out"]}</button>\n'
+        "</form>\n</li>\n</ul>\n</details>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_form(context: template.Context) -> SafeString:
+    """The language switcher: a plain form, each language named in its own language.
+
+    `next` brings the reader back here (`language_next`, for a page that
+    answers a POST, else the address asked for).
+    """
+    words = _layout_words(_words())
+    request = context.get("request")
+    back = context.get("language_next") or (request.get_full_path() if request else "")
+    current = get_language()
+    options = "\n".join(
+        f'<option value="{escape(code)}" lang="{escape(code)}"'
+        f"{' selected' if code == current else ''}>{escape(name)}</option>"
+        for code, name in context.get("site_languages") or ()
+    )
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f'<form class="language-form" method="post" action="{_link("set_language")}">\n'
+        f"{CsrfTokenNode().render(context)}\n"
+        f'<input type="hidden" name="next" value="{escape(back)}">\n'
+        f'<label for="language-select">{words["language"]}</label>\n'
+        f'<select id="language-select" name="language">\n{options}\n</select>\n'
+        f'<button type="submit" class="button button-small">{words["change_language"]}</button>\n'
+        "</form>"
+    )
