@@ -435,8 +435,9 @@ def _address(name: str) -> tuple[str, str]:
 def ticket_head(context: template.Context) -> SafeString:
     """The head of the ticket page: subject, status, number, who reported it and when."""
     ticket = context["ticket"]
-    words = _ticket_words(_words())
-    reported = moment_html(ticket.created_at)
+    on = clock()
+    words = _ticket_words(on.words)
+    reported = moment_html(ticket.created_at, on=on)
     if context["is_reporter"]:
         who = words["reported_by_you"] % {"reported": reported}
     else:
@@ -462,8 +463,8 @@ def _exact_time(at: datetime, on: Clock) -> str:
 def ticket_details(context: template.Context) -> SafeString:
     """The ticket's details box: status, priority, people and dates."""
     ticket, viewer = context["ticket"], context["user"]
-    words = _ticket_words(_words())
     on = clock()
+    words = _ticket_words(on.words)
     priority = escape(ticket.priority)
     priority_label = escape(PRIORITY_LABELS.get(ticket.priority, ticket.priority))
     if ticket.assignee is not None:
@@ -567,8 +568,8 @@ def _files_html(files: Iterable[Attachment], words: dict[str, str]) -> str:
 def ticket_timeline(context: template.Context) -> SafeString:
     """The conversation: the report, then every message and event (tickets.timeline.entries)."""
     ticket = context["ticket"]
-    words = _ticket_words(_words())
     on = clock()
+    words = _ticket_words(on.words)
     new_tag = f'<span class="tag tag-new">{words["new"]}</span>'
     edited = f'\n<span class="tag">{words["edited"]}</span>' if context["edited"] else ""
     initial = escape(ticket.reporter.username[:1].upper())
