@@ -48,18 +48,43 @@ def get_visible_ticket(user: User | AnonymousUser, pk: Any, tickets: QuerySet | 
         raise TicketNotFound() from None
 
 
-def visible_messages(user: User | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
-    """The ticket's conversation, oldest first; internal notes only for staff."""
-    messages = Message.objects.filter(ticket=ticket).select_related("author")
-    if not workflow.is_helpdesk_staff(user):
+def visible_messages(
+    user: User | AnonymousUser,
+    ticket: Any,
+    messages: QuerySet | None = None,
+    *,
+    public_only: bool = False,
+) -> QuerySet:
+    """The ticket's conversation, oldest first; internal notes only for staff.
+
+    Of `messages` if given (read as rows, say: the web ticket page), else of
+    all messages, each with its author. `public_only` leaves internal notes out
+    for staff too. `ticket` is a Ticket or anything with its `pk`.
+    """
+    if messages is None:
+        messages = Message.objects.select_related("author")
+    messages = messages.filter(ticket_id=ticket.pk)
+    if public_only or not workflow.is_helpdesk_staff(user):
         messages = messages.filter(is_internal=False)
     return messages.order_by("created_at", "id")
 
 
-def visible_events(user: User | AnonymousUser, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """The ticket's audit trail, oldest first; events about internal notes only for staff."""
-    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
-    if not workflow.is_helpdesk_staff(user):
+def visible_events(
+    user: User | AnonymousUser,
+    ticket: Any,
+    events: QuerySet | None = None,
+    *,
+    public_only: bool = False,
+) -> QuerySet:
+    """The ticket's audit trail, oldest first; events about internal notes only for staff.
+
+    Of `events` if given, else of all events, each with its actor; `public_only`
+    leaves the internal ones out for staff too, as visible_messages does.
+    """
+    if events is None:
+        events = TicketEvent.objects.select_related("actor")
+    events = events.filter(ticket_id=ticket.pk)
+    if public_only or not workflow.is_helpdesk_staff(user):
         events = events.filter(is_internal=False)
     return events.order_by("created_at", "id")
 
@@ -92,16 +117,17 @@ def get_visible_attachment(user: User | AnonymousUser, pk: Any) -> Attachment:
 
 
 def attachments_by_message(
-    user: User | AnonymousUser, ticket: Ticket, *, message_ids: Any = None
+    user: User | AnonymousUser, ticket: Any, *, message_ids: Any = None
 ) -> dict[int | None, list[Attachment]]:
     """The ticket's files `user` may see, by message id (None: the report's own).
 
     One query, and none for a ticket without files. `message_ids` limits it to
-    a page of messages (the report's files are then left out).
+    a page of messages (the report's files are then left out). `ticket` is a
+    Ticket or anything with its `pk` and `attachment_count` (a row).
     """
     if not ticket.attachment_count:
         return {}
-    attachments = Attachment.objects.filter(ticket=ticket)
+    attachments = Attachment.objects.filter(ticket_id=ticket.pk)
     if not workflow.is_helpdesk_staff(user):
         attachments = attachments.exclude(message__is_internal=True)
     if message_ids is not None:

@@ -17,13 +17,14 @@ database: callers pass in the messages and events they selected.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tickets import workflow
@@ -348,20 +349,47 @@ class Entry:
         return f"message-{self.message.pk}" if self.message else f"event-{self.event.pk}"
 
 
+def _language() -> tuple[str | None, str]:
+    """What worded entries are cached under: the language, and a word of it as
+    translated now, so that another translation in force (the tests'
+    pseudo-language) is never answered from the cache."""
+    return get_language(), pgettext("a person's role", "Staff")
+
+
+@functools.lru_cache(maxsize=4096)
+def _worded(
+    language: tuple,
+    key: str,
+    by_reader: bool,
+    name: str,
+    is_staff: bool,
+    values: tuple[tuple[str, str], ...],
+    rest_class: str,
+) -> tuple[str, SafeString]:
+    """An entry's sentence, as text and as markup: worded once per language and wording.
+
+    A ticket's timeline says the same few sentences ("Sam replied") over and
+    over, and each page again; wording one cost more than the rest of its entry.
+    """
+    template = str(_SAID[key][1 if by_reader else 0])
+    named = dict(values)
+    html = _sentence_html(
+        template, named, _actor_html(name, is_staff=is_staff), rest_class=rest_class
+    )
+    return template % {"actor": name, **named}, html
+
+
 def _entry(
     viewer: User, actor: User | None, key: str, values: dict[str, Any], *, rest_class: str = ""
 ) -> dict[str, Any]:
     """The fields of an Entry that say who did what."""
-    template = _template(key, actor, viewer)
+    by_reader = actor is not None and actor.pk == viewer.pk
     name = person(actor, viewer)
     is_staff = actor is not None and workflow.is_helpdesk_staff(actor)
-    return {
-        "is_staff": is_staff,
-        "text": template % {"actor": name, **values},
-        "html": _sentence_html(
-            template, values, _actor_html(name, is_staff=is_staff), rest_class=rest_class
-        ),
-    }
+    # The values as the sentence shows them: text (a status's label, a username).
+    shown = tuple((name_, str(value)) for name_, value in values.items())
+    text, html = _worded(_language(), key, by_reader, name, is_staff, shown, rest_class)
+    return {"is_staff": is_staff, "text": text, "html": html}
 
 
 def entries(
@@ -409,3 +437,95 @@ def description_edited(timeline: Iterable[Entry]) -> bool:
         and entry.event.field == "description"
         for entry in timeline
     )
+
+
+# --- the web page's timeline, read as rows -----------------------------------
+#
+# The ticket page reads its messages and events with `.values()`: building a
+# model instance per message, event and person cost more than the page's
+# wording and markup together (docs/BENCHMARKS.md). These rows carry what
+# `entries` and the page read of them, under the same names.
+
+# What the page reads of a person: the name it shows and whether they are staff.
+PERSON_COLUMNS = ("username", "first_name", "last_name", "is_staff", "is_active")
+MESSAGE_COLUMNS = (
+    "id",
+    "body",
+    "created_at",
+    "author_id",
+    *(f"author__{column}" for column in PERSON_COLUMNS),
+)
+EVENT_COLUMNS = (
+    "id",
+    "kind",
+    "field",
+    "old_value",
+    "new_value",
+    "created_at",
+    "actor_id",
+    *(f"actor__{column}" for column in PERSON_COLUMNS),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A user as a row: what `person` and `workflow.is_helpdesk_staff` read of one."""
+
+    pk: int
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    is_staff: bool = False
+    is_active: bool = False
+
+    def get_full_name(self) -> str:
+        # As AbstractUser.get_full_name.
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def person_row(row: dict[str, Any], prefix: str) -> Person | None:
+    """The person whose columns in `row` start with `prefix` ("author__"), None if there is none."""
+    pk = row[prefix[:-2] + "_id"]  # "author__" -> "author_id"
+    if pk is None:
+        return None
+    return Person(
+        pk,
+        row[f"{prefix}username"],
+        row.get(f"{prefix}first_name", ""),
+        row.get(f"{prefix}last_name", ""),
+        row.get(f"{prefix}is_staff", False),
+        row.get(f"{prefix}is_active", False),
+    )
+
+
+class MessageRow:
+    """A message read with MESSAGE_COLUMNS, as `entries` and the page read it."""
+
+    __slots__ = ("attachment_list", "author", "author_id", "body", "created_at", "pk")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.pk = row["id"]
+        self.body = row["body"]
+        self.created_at = row["created_at"]
+        self.author_id = row["author_id"]
+        self.author = person_row(row, "author__")
+        self.attachment_list: list[Any] = []
+
+
+class EventRow:
+    """An event read with EVENT_COLUMNS, as `entries` and `_wording` read it."""
+
+    __slots__ = ("actor", "actor_id", "created_at", "field", "kind", "new_value", "old_value", "pk")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.pk = row["id"]
+        self.kind = row["kind"]
+        self.field = row["field"]
+        self.old_value = row["old_value"]
+        self.new_value = row["new_value"]
+        self.created_at = row["created_at"]
+        self.actor_id = row["actor_id"]
+        self.actor = person_row(row, "actor__")
+
+    def get_kind_display(self) -> str:
+        return str(dict(Kind.choices).get(self.kind, self.kind))
