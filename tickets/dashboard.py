@@ -17,6 +17,7 @@ Each function is one or two aggregate queries, whatever the number of tickets:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -131,15 +132,24 @@ def status_counts(
         return count()
     statement = repr(("status_counts", cap, _statement(tickets)))
     key = "helpdesk:counts:" + hashlib.sha256(statement.encode()).hexdigest()
+    return kept_for(key, keep_seconds, count)
+
+
+def kept_for[T](key: str, seconds: int, read: Callable[[], T]) -> T:
+    """What `read` answers, kept `seconds` in the shared cache under `key` (0: read each time).
+
+    Aged by the time read here, not only by the cache's own expiry, so that
+    what is answered is never older than asked whatever the cache does.
+    """
+    if seconds <= 0:
+        return read()
     now = timezone.now()
     kept = cache.get(key)
-    # Aged by the time read here, not only the cache's own expiry, so that
-    # counts are never older than asked whatever the cache does.
-    if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=keep_seconds):
+    if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=seconds):
         return kept[1]
-    counts = count()
-    cache.set(key, (now, counts), keep_seconds)
-    return counts
+    value = read()
+    cache.set(key, (now, value), seconds)
+    return value
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from django import forms, template
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
@@ -179,19 +178,9 @@ def _the_month(tickets: QuerySet[Ticket]) -> tuple[Any, Any, Any]:
             service_levels.report(tickets, since=since, now=now),
         )
 
-    seconds = settings.HELPDESK_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return read()
     zone = timezone.get_current_timezone_name()
     key = f"helpdesk:dashboard-month:{timezone.localdate(now).isoformat()}:{zone}"
-    kept = cache.get(key)
-    # Aged by the time read here (not only the cache's own expiry), so that the
-    # figures are never older than the setting says whatever the cache does.
-    if kept is not None and timedelta(0) <= now - kept[0] < timedelta(seconds=seconds):
-        return kept[1]
-    figures = read()
-    cache.set(key, (now, figures), seconds)
-    return figures
+    return dashboard.kept_for(key, settings.HELPDESK_DASHBOARD_CACHE_SECONDS, read)
 
 
 @register.inclusion_tag("admin/tickets/dashboard.html", takes_context=True)
