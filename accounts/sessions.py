@@ -30,6 +30,8 @@ an upgrade.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -80,13 +82,11 @@ class SessionStore(db.SessionStore):
             super().save(must_create)
             self._made_here = self.session_key is not None
             return
-        if not (self._signed_in is not False or SESSION_KEY in self._get_session()):
+        if self._signed_in is False and SESSION_KEY not in self._get_session():
             super().save(must_create)
             return
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            token_cache.forget_all()
+        with self._everywhere():
             super().save(must_create)
-            token_cache.forget_all()
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None and self.session_key is None:
@@ -95,9 +95,15 @@ class SessionStore(db.SessionStore):
             # Nothing kept for a session that was not signed in (see load).
             super().delete(session_key)
             return
+        with self._everywhere():
+            super().delete(session_key)
+
+    @contextmanager
+    def _everywhere(self) -> Iterator[None]:
+        """A change of a kept session, in a transaction with a new generation before and after."""
         with transaction.atomic(using=router.db_for_write(self.model)):
             token_cache.forget_all()
-            super().delete(session_key)
+            yield
             token_cache.forget_all()
 
     # Django's own async methods read and write the database directly, past

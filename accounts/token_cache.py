@@ -126,16 +126,16 @@ def lookup_key(key: str) -> tuple[Any, str | None]:
     """What is kept under this key if it is current; and the generation to keep it under."""
     key, generation_key = scoped(key), scoped(GENERATION)
     found = cache.get_many([key, generation_key])
-    generation = found.get(generation_key)
+    current = found.get(generation_key)
     entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return entry[1], generation
-    if generation is None:
+    if current is not None and entry is not None and entry[0] == current:
+        return entry[1], current
+    if current is None:
         # None yet (or evicted): start one. add() is atomic, so of two processes
         # starting one at once, both go on with the one that won.
         cache.add(generation_key, secrets.token_hex(8), timeout=None)
-        generation = cache.get(generation_key)
-    return None, generation
+        current = cache.get(generation_key)
+    return None, current
 
 
 def keep_key(key: str, found: Any, generation: str | None, seconds: int | None = None) -> None:
